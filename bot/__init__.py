@@ -1,0 +1,1 @@
+"""cmbot: Clustermarket lab equipment and bookings, answered in Slack."""

@@ -1,0 +1,142 @@
+"""Settings, read once from the environment and `.env` (names fixed in INTERFACE.md).
+
+Every field has a default so `cmbot sandbox` and `cmbot demo` start with nothing set; the
+commands that talk to real services call `require(...)`, which stops start-up with one line
+naming the first missing or malformed setting.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+OAUTH_CALLBACK_PATH = "/clustermarket/oauth/callback"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line that names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    SLACK_BOT_TOKEN: SecretStr | None = None
+    SLACK_SIGNING_SECRET: SecretStr | None = None
+    SLACK_APP_TOKEN: SecretStr | None = None
+    SLACK_API_URL: str = "https://slack.com/api/"
+    SLACK_COMMAND: str = "/cm"
+    CLUSTERMARKET_API_URL: str = "https://api.clustermarket.com/v1"
+    CLUSTERMARKET_OAUTH_URL: str = "https://app.clustermarket.com"
+    CLUSTERMARKET_CLIENT_ID: str | None = None
+    CLUSTERMARKET_CLIENT_SECRET: SecretStr | None = None
+    CLUSTERMARKET_USER_PATH: str = "/me"
+    PUBLIC_URL: str = "http://localhost:3000"
+    DATABASE_PATH: str = "cmbot.db"
+    TOKEN_ENCRYPTION_KEY: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    HOST: str = "0.0.0.0"  # noqa: S104 - a server's listener; set HOST to narrow it
+    PORT: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("SLACK_BOT_TOKEN")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("SLACK_APP_TOKEN")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("SLACK_COMMAND")
+    @classmethod
+    def _command_shape(cls, value: str) -> str:
+        if not value.startswith("/") or " " in value or len(value) < 2:
+            raise ValueError("must be a slash command such as /cm")
+        return value
+
+    @field_validator(
+        "SLACK_API_URL", "CLUSTERMARKET_API_URL", "CLUSTERMARKET_OAUTH_URL", "PUBLIC_URL"
+    )
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("CLUSTERMARKET_USER_PATH")
+    @classmethod
+    def _user_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must be a path starting with /")
+        return value
+
+    @field_validator("TOKEN_ENCRYPTION_KEY", mode="before")
+    @classmethod
+    def _fernet_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            for key in value:
+                raw = key.get_secret_value() if isinstance(key, SecretStr) else str(key)
+                try:
+                    Fernet(raw)
+                except (ValueError, TypeError):
+                    raise ValueError(
+                        "must be Fernet keys (urlsafe base64 of 32 bytes), comma-separated;"
+                        " make one with `cmbot keygen`"
+                    ) from None
+        return value
+
+    @property
+    def slack_api_url(self) -> str:
+        """slack-sdk joins method names onto the base, so it must end in a slash."""
+        return self.SLACK_API_URL if self.SLACK_API_URL.endswith("/") else self.SLACK_API_URL + "/"
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.PUBLIC_URL.rstrip("/") + OAUTH_CALLBACK_PATH
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.SLACK_APP_TOKEN is not None
+
+    def encryption_keys(self) -> list[str]:
+        return [key.get_secret_value() for key in self.TOKEN_ENCRYPTION_KEY]
+
+    def require(self, *names: str) -> None:
+        """Stop with one line naming the first of `names` that is unset or empty."""
+        for name in names:
+            value = getattr(self, name)
+            if value is None or value == [] or value == "":
+                raise SettingsError(f"{name} is required but not set (see .env.example)")
+
+    def require_for_serve(self) -> None:
+        self.require(
+            "SLACK_BOT_TOKEN",
+            "CLUSTERMARKET_CLIENT_ID",
+            "CLUSTERMARKET_CLIENT_SECRET",
+            "TOKEN_ENCRYPTION_KEY",
+        )
+        if not self.socket_mode:
+            self.require("SLACK_SIGNING_SECRET")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's multi-line report into one line naming the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(part) for part in first["loc"][:1]) or "settings"
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name} is malformed: {reason}") from None
