@@ -1,0 +1,74 @@
+"""The `cmbot` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cryptography.fernet import Fernet
+
+from bot.config import SettingsError, load_settings
+from bot.store import Store, StoreError
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import run_sandbox
+
+    run_sandbox(port=args.port, host=args.host)
+    return 0
+
+
+def _keygen(_: argparse.Namespace) -> int:
+    """Print a fresh key for TOKEN_ENCRYPTION_KEY: the one secret this command is for."""
+    print(Fernet.generate_key().decode())
+    return 0
+
+
+def _reencrypt(_: argparse.Namespace) -> int:
+    settings = load_settings()
+    settings.require("TOKEN_ENCRYPTION_KEY")
+    store = Store(settings.DATABASE_PATH, settings.encryption_keys())
+    try:
+        changed = store.reencrypt_all()
+    finally:
+        store.close()
+    print(f"Re-encrypted the tokens of {changed} linked account(s) with the first key.")
+    print("Once every cmbot process runs with the new key list, the old key can be removed.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cmbot", description="A Slack bot for Clustermarket equipment and bookings."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sandbox = commands.add_parser(
+        "sandbox", help="run the bundled sandbox Clustermarket (OAuth + API) on loopback"
+    )
+    sandbox.add_argument("--port", type=int, default=8765, help="port to listen on (8765)")
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    sandbox.set_defaults(run=_sandbox)
+
+    keygen = commands.add_parser("keygen", help="print a new key for TOKEN_ENCRYPTION_KEY")
+    keygen.set_defaults(run=_keygen)
+
+    reencrypt = commands.add_parser(
+        "reencrypt",
+        help="re-encrypt every stored token with the first key of TOKEN_ENCRYPTION_KEY",
+    )
+    reencrypt.set_defaults(run=_reencrypt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (SettingsError, StoreError) as error:
+        print(f"cmbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
