@@ -1,0 +1,121 @@
+"""Settings: defaults start with nothing set; a bad setting stops start-up with one line."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.cli import main
+from bot.config import Settings, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory) -> None:
+    """No developer .env or exported variable leaks into these tests."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+
+
+def test_defaults_need_nothing() -> None:
+    settings = load_settings()
+    assert settings.SLACK_COMMAND == "/cm"
+    assert settings.CLUSTERMARKET_USER_PATH == "/me"
+    assert settings.redirect_uri == "http://localhost:3000/clustermarket/oauth/callback"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert not settings.socket_mode
+    assert settings.PORT == 3000
+
+
+def test_reads_dotenv_file(tmp_path: pytest.TempPathFactory) -> None:
+    key = Fernet.generate_key().decode()
+    (tmp_path / ".env").write_text(  # type: ignore[operator]
+        f"SLACK_COMMAND=/lab\nTOKEN_ENCRYPTION_KEY={key}\nPUBLIC_URL=https://bot.example.org/\n"
+    )
+    settings = load_settings()
+    assert settings.SLACK_COMMAND == "/lab"
+    assert settings.encryption_keys() == [key]
+    assert settings.redirect_uri == "https://bot.example.org/clustermarket/oauth/callback"
+
+
+def test_key_list_for_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", f"{first}, {second}")
+    assert load_settings().encryption_keys() == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TOKEN_ENCRYPTION_KEY", "not-a-fernet-key"),
+        ("PORT", "eighty"),
+        ("PORT", "70000"),
+        ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+        ("SLACK_APP_TOKEN", "xoxb-wrong-kind"),
+        ("SLACK_COMMAND", "clustermarketbot"),
+        ("CLUSTERMARKET_API_URL", "api.clustermarket.com"),
+        ("CLUSTERMARKET_USER_PATH", "v1-whoami"),
+    ],
+)
+def test_malformed_setting_is_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(f"{name} is malformed")
+    assert "\n" not in message
+    assert value not in message  # the offending value may be a secret
+
+
+def test_serve_requires_each_setting_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    required = {
+        "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+        "CLUSTERMARKET_CLIENT_ID": "client",
+        "CLUSTERMARKET_CLIENT_SECRET": "secret",
+        "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "SLACK_SIGNING_SECRET": "signing",
+    }
+    for missing in required:
+        for name, value in required.items():
+            if name == missing:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError, match=f"^{missing} is required"):
+            load_settings().require_for_serve()
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing")
+    load_settings().require_for_serve()
+
+
+def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-2-abc")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-abc")
+    monkeypatch.setenv("CLUSTERMARKET_CLIENT_ID", "client")
+    monkeypatch.setenv("CLUSTERMARKET_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    settings = load_settings()
+    assert settings.socket_mode
+    settings.require_for_serve()
+
+
+def test_cli_prints_one_line_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", "garbage")
+    assert main(["reencrypt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip().count("\n") == 0
+    assert "TOKEN_ENCRYPTION_KEY is malformed" in captured.err
+    assert "garbage" not in captured.err + captured.out
+
+
+def test_cli_reencrypt_without_key_names_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reencrypt"]) == 2
+    assert "TOKEN_ENCRYPTION_KEY is required" in capsys.readouterr().err
+
+
+def test_keygen_prints_a_usable_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keygen"]) == 0
+    Fernet(capsys.readouterr().out.strip())
