@@ -94,6 +94,20 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
     state = request.app[STATE]
     state.stats.requests[f"{request.method} {request.path}"] += 1
     is_api = request.path == "/v1" or request.path.startswith("/v1/")
+    if not is_api:
+        return await _answer(request, handler, state)
+    state.stats.in_flight += 1
+    state.stats.peak_in_flight = max(state.stats.peak_in_flight, state.stats.in_flight)
+    try:
+        return await _answer(request, handler, state)
+    finally:
+        state.stats.in_flight -= 1
+
+
+async def _answer(
+    request: web.Request, handler: Handler, state: SandboxState
+) -> web.StreamResponse:
+    is_api = request.path == "/v1" or request.path.startswith("/v1/")
     if (is_api or request.path == "/oauth/token") and state.knobs.latency > 0:
         await asyncio.sleep(state.knobs.latency)
     if is_api:

@@ -84,6 +84,9 @@ class Stats:
     requests: Counter[str] = field(default_factory=Counter)
     grants: Counter[str] = field(default_factory=Counter)
     revocations: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    """The most /v1 requests being answered at once: shows a client's paging concurrency."""
 
     def total(self, prefix: str = "") -> int:
         """Requests whose "METHOD /path" key starts with `prefix` (e.g. "GET /v1/bookings")."""
@@ -93,6 +96,7 @@ class Stats:
         self.requests.clear()
         self.grants.clear()
         self.revocations = 0
+        self.peak_in_flight = self.in_flight
 
 
 @dataclass
