@@ -9,13 +9,18 @@ from collections.abc import Sequence
 from cryptography.fernet import Fernet
 
 from bot.config import SettingsError, load_settings
+from bot.sandbox import SandboxKnobs, run_sandbox
 from bot.store import Store, StoreError
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from bot.sandbox import run_sandbox
-
-    run_sandbox(port=args.port, host=args.host)
+    knobs = SandboxKnobs(
+        latency=args.latency,
+        error_rate=args.error_rate,
+        rate_limit_rate=args.rate_limit_rate,
+        access_token_ttl=args.token_ttl,
+    )
+    run_sandbox(port=args.port, host=args.host, knobs=knobs)
     return 0
 
 
@@ -49,6 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--port", type=int, default=8765, help="port to listen on (8765)")
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    sandbox.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="delay every answer"
+    )
+    sandbox.add_argument(
+        "--error-rate", type=float, default=0.0, metavar="FRACTION", help="answer 503 this often"
+    )
+    sandbox.add_argument(
+        "--rate-limit-rate",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="answer 429 with Retry-After this often",
+    )
+    sandbox.add_argument(
+        "--token-ttl", type=int, default=3600, metavar="SECONDS", help="access token lifetime"
+    )
     sandbox.set_defaults(run=_sandbox)
 
     keygen = commands.add_parser("keygen", help="print a new key for TOKEN_ENCRYPTION_KEY")

@@ -328,12 +328,12 @@ def startup_lines(sandbox: Sandbox) -> list[str]:
     ]
 
 
-async def _serve(port: int, host: str) -> None:
+async def _serve(port: int, host: str, knobs: SandboxKnobs | None) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):
         loop.add_signal_handler(signal.SIGTERM, stopping.set)
-    sandbox = Sandbox()
+    sandbox = Sandbox(knobs=knobs)
     await sandbox.start(host, port)
     try:
         for line in startup_lines(sandbox):
@@ -343,10 +343,12 @@ async def _serve(port: int, host: str) -> None:
         await sandbox.stop()
 
 
-def run_sandbox(port: int = 8765, host: str = "127.0.0.1") -> None:
+def run_sandbox(
+    port: int = 8765, host: str = "127.0.0.1", knobs: SandboxKnobs | None = None
+) -> None:
     """Run the sandbox until Ctrl-C or SIGTERM (what `cmbot sandbox` calls)."""
     try:
-        asyncio.run(_serve(port, host))
+        asyncio.run(_serve(port, host, knobs))
     except KeyboardInterrupt:
         pass
     except OSError as error:

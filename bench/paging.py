@@ -1,0 +1,130 @@
+"""Every booking of the sandbox's busiest lab at 50 ms latency: sequential paging vs. the client.
+
+Run: .venv/bin/python bench/paging.py [--latency 0.05] [--rounds 3]
+
+The sandbox runs in its own process (`cmbot sandbox --latency …`), as Clustermarket would
+be on its own machine, and the bot links through the real OAuth flow. Both ways use the same
+client code but for paging: one page at a time, or page 1 then the rest concurrently. Prints
+each way's wall time and peak Python memory (tracemalloc, in a separate run so its overhead
+does not skew the timings), and their ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography.fernet import Fernet
+
+from bot.clustermarket.client import ClustermarketClient, make_http_client
+from bot.clustermarket.models import Booking
+from bot.clustermarket.oauth import OAuthClient
+from bot.clustermarket.tokens import UserKey
+from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from bot.sandbox.browser import submit_authorize_page
+from bot.store import Store
+
+KEY = UserKey("TBENCH", "UBENCH")
+REDIRECT_URI = "http://localhost:3000/clustermarket/oauth/callback"
+Fetch = Callable[[], Awaitable[list[Booking]]]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def sandbox_process(latency: float) -> AsyncIterator[str]:
+    """`cmbot sandbox` in a child process; yields its base URL once it listens."""
+    port = free_port()
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--latency", str(latency),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert child.stdout is not None
+    try:
+        line = await asyncio.wait_for(child.stdout.readline(), timeout=30)
+        if b"listening" not in line:
+            raise RuntimeError(f"the sandbox did not start: {line!r}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.terminate()
+        await child.wait()
+
+
+async def timed(fetch: Fetch) -> tuple[float, int]:
+    started = time.perf_counter()
+    bookings = await fetch()
+    return time.perf_counter() - started, len(bookings)
+
+
+async def peak_memory(fetch: Fetch) -> int:
+    tracemalloc.start()
+    await fetch()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+async def main(latency: float, rounds: int) -> None:
+    world = Sandbox()  # the same deterministic world the child process serves
+    lab, demo_user = world.busiest_lab_id(), world.demo_user_id
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.db", [Fernet.generate_key().decode()])
+        async with sandbox_process(latency) as base_url:
+            http = make_http_client()
+            oauth = OAuthClient(base_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, REDIRECT_URI, http)
+            client = ClustermarketClient(base_url + "/v1", "/me", oauth, store, http=http)
+            redirect = await submit_authorize_page(http, oauth.authorize_url("bench"), demo_user)
+            code = parse_qs(urlsplit(redirect).query)["code"][0]
+            tokens = await oauth.exchange_code(code)
+            store.save_link(KEY, cm_user_id=demo_user, cm_user_name="Bench", tokens=tokens)
+
+            ways: dict[str, Fetch] = {
+                "sequential": lambda: client.for_user(KEY, sequential=True).bookings(lab),
+                "client": lambda: client.for_user(KEY).bookings(lab),
+            }
+            times: dict[str, list[float]] = {way: [] for way in ways}
+            counts: set[int] = set()
+            for _ in range(rounds):
+                for way, fetch in ways.items():
+                    seconds, count = await timed(fetch)
+                    times[way].append(seconds)
+                    counts.add(count)
+            peaks = {way: await peak_memory(fetch) for way, fetch in ways.items()}
+            await client.aclose()
+        store.close()
+
+    if len(counts) != 1:
+        raise SystemExit(f"the two ways saw different numbers of bookings: {sorted(counts)}")
+    records = counts.pop()
+    print(f"busiest lab {lab}: {records} bookings, {-(-records // 100)} pages of 100;", end=" ")
+    print(f"sandbox latency {latency * 1000:.0f} ms per request; {rounds} rounds")
+    print(f"{'way':<12}{'median s':>10}{'best s':>9}{'peak MiB':>10}")
+    for way in ways:
+        median, best = statistics.median(times[way]), min(times[way])
+        print(f"{way:<12}{median:>10.3f}{best:>9.3f}{peaks[way] / 2**20:>10.1f}")
+    speedup = statistics.median(times["sequential"]) / statistics.median(times["client"])
+    memory = peaks["client"] / peaks["sequential"]
+    print(f"client vs sequential: {speedup:.1f}x faster (target >= 5x), {memory:.2f}x the memory")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--rounds", type=int, default=3)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.latency, arguments.rounds))
