@@ -855,53 +855,35 @@ class Store:
 
     def pause_subscriptions_of(self, key: UserKey, reason: str) -> list[Subscription]:
         """Pause the active channel digests `key` owns (their tokens are gone or broken)."""
-        now = _iso(None)
-        with self._immediate():
-            rows = self._all(
-                """
-                SELECT id FROM digest_subscriptions
-                WHERE team_id = ? AND owner_user_id = ? AND kind = 'channel' AND status = 'active'
-                ORDER BY id
-                """,
-                (key.team_id, key.user_id),
-            )
-            ids = [int(row["id"]) for row in rows]
-            for subscription_id in ids:
-                self._write(
-                    """
-                    UPDATE digest_subscriptions SET status = 'paused', paused_reason = ?,
-                        updated_at = ?
-                    WHERE id = ?
-                    """,
-                    (reason, now, subscription_id),
-                )
-            paused = [self.get_subscription(subscription_id) for subscription_id in ids]
-        return [subscription for subscription in paused if subscription is not None]
+        return self._switch_channel_digests(key, "active", "paused", reason)
 
     def resume_subscriptions_of(self, key: UserKey) -> list[Subscription]:
         """Reactivate the paused channel digests `key` owns (they have linked again)."""
-        now = _iso(None)
+        return self._switch_channel_digests(key, "paused", "active", None)
+
+    def _switch_channel_digests(
+        self, key: UserKey, current: str, wanted: str, reason: str | None
+    ) -> list[Subscription]:
         with self._immediate():
             rows = self._all(
                 """
                 SELECT id FROM digest_subscriptions
-                WHERE team_id = ? AND owner_user_id = ? AND kind = 'channel' AND status = 'paused'
+                WHERE team_id = ? AND owner_user_id = ? AND kind = 'channel' AND status = ?
                 ORDER BY id
                 """,
-                (key.team_id, key.user_id),
+                (key.team_id, key.user_id, current),
             )
             ids = [int(row["id"]) for row in rows]
             for subscription_id in ids:
                 self._write(
                     """
-                    UPDATE digest_subscriptions SET status = 'active', paused_reason = NULL,
-                        updated_at = ?
+                    UPDATE digest_subscriptions SET status = ?, paused_reason = ?, updated_at = ?
                     WHERE id = ?
                     """,
-                    (now, subscription_id),
+                    (wanted, reason, _iso(None), subscription_id),
                 )
-            resumed = [self.get_subscription(subscription_id) for subscription_id in ids]
-        return [subscription for subscription in resumed if subscription is not None]
+            switched = [self.get_subscription(subscription_id) for subscription_id in ids]
+        return [subscription for subscription in switched if subscription is not None]
 
     def set_subscription_timezone(self, subscription_id: int, tz: str) -> None:
         """Pin the digest to a zone (ValueError if Python does not know it)."""
