@@ -1,0 +1,24 @@
+"""Questions answered against Clustermarket: no Slack here, replies come from `bot.render`."""
+
+from bot.answers.answerer import (
+    QUESTION_TYPES,
+    Answerer,
+    Asker,
+    Question,
+    availability,
+    is_question,
+)
+from bot.answers.catalogue import Catalogue, CatalogueCache
+from bot.render.reply import Reply
+
+__all__ = [
+    "QUESTION_TYPES",
+    "Answerer",
+    "Asker",
+    "Catalogue",
+    "CatalogueCache",
+    "Question",
+    "Reply",
+    "availability",
+    "is_question",
+]

@@ -1,0 +1,295 @@
+"""What a user can see in Clustermarket, fetched once and kept for a few minutes.
+
+Names are matched against the catalogue, so it is fetched before almost every question:
+accounts first, then every lab's details (for its time zone) and equipment together. Groups
+come per lab when a question needs them and are kept with the catalogue. One build per user
+at a time: concurrent questions wait for the same build instead of each starting one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from bot.clustermarket.client import UserApi
+from bot.clustermarket.errors import Forbidden, NotFound
+from bot.clustermarket.models import Account, AccountSummary, EquipmentSummary, GroupSummary
+from bot.clustermarket.tokens import UserKey
+from bot.questions.matching import Candidate, fold
+from bot.render.views import (
+    DepartmentInfo,
+    EquipmentEntry,
+    GroupEntry,
+    LabInfo,
+    LabsTree,
+    OrganisationInfo,
+)
+
+T = TypeVar("T")
+
+
+async def gather_all(*awaitables: Awaitable[Any]) -> list[Any]:
+    """Run concurrently and return the results in order; the first failure cancels the rest
+    (asyncio.gather would leave them running) and is raised."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def _or_none(awaitable: Awaitable[T]) -> T | None:
+    """One lab's record, or None when this account may not read it: one closed lab must not
+    sink the whole catalogue."""
+    try:
+        return await awaitable
+    except (Forbidden, NotFound):
+        return None
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    return fold(name), name
+
+
+_Key = int | str  # an account's id, or its name when the API left the id out
+
+
+def _key(account_id: int | None, name: str | None) -> _Key | None:
+    if account_id is not None:
+        return account_id
+    return name.strip() if name and name.strip() else None
+
+
+def _id(key: _Key) -> int | None:
+    return key if isinstance(key, int) else None
+
+
+class Catalogue:
+    """Labs (with zones and places in the organisation), equipment and, once asked for,
+    groups, as one user sees them."""
+
+    def __init__(
+        self,
+        accounts: Sequence[AccountSummary],
+        labs: Sequence[LabInfo],
+        equipment: Sequence[EquipmentEntry],
+        *,
+        built_at: float,
+    ) -> None:
+        self.accounts = tuple(accounts)
+        self.labs = tuple(sorted(labs, key=lambda lab: _sort_key(lab.name)))
+        self.equipment = tuple(
+            sorted(
+                equipment,
+                key=lambda entry: (
+                    _sort_key(entry.lab.name) if entry.lab else ("\uffff", ""),
+                    _sort_key(entry.name),
+                    entry.id,
+                ),
+            )
+        )
+        self.built_at = built_at
+        self._labs_by_id = {lab.id: lab for lab in self.labs}
+        self._equipment_by_id = {entry.id: entry for entry in self.equipment}
+        self._groups: dict[int, tuple[GroupEntry, ...]] = {}
+        self._groups_lock = asyncio.Lock()
+
+    def lab(self, lab_id: int | None) -> LabInfo | None:
+        return None if lab_id is None else self._labs_by_id.get(lab_id)
+
+    def equipment_by_id(self, equipment_id: int | None) -> EquipmentEntry | None:
+        return None if equipment_id is None else self._equipment_by_id.get(equipment_id)
+
+    def equipment_candidates(self) -> list[Candidate[EquipmentEntry]]:
+        """Names to match, each with its lab as context: the same name in two labs is two
+        candidates a user must choose between."""
+        return [
+            Candidate(entry.id, entry.name, entry.lab.name if entry.lab else None, entry)
+            for entry in self.equipment
+        ]
+
+    def lab_candidates(self) -> list[Candidate[LabInfo]]:
+        return [
+            Candidate(lab.id, lab.name, lab.department or lab.organisation, lab)
+            for lab in self.labs
+        ]
+
+    def by_lab(
+        self, entries: Iterable[EquipmentEntry] | None = None
+    ) -> list[tuple[LabInfo | None, list[EquipmentEntry]]]:
+        """Equipment (all, or `entries`) grouped by lab, labs and names in order."""
+        chosen = self.equipment if entries is None else tuple(entries)
+        grouped: dict[int | None, list[EquipmentEntry]] = {}
+        for entry in chosen:
+            grouped.setdefault(entry.lab.id if entry.lab else None, []).append(entry)
+        result: list[tuple[LabInfo | None, list[EquipmentEntry]]] = [
+            (lab, grouped[lab.id]) for lab in self.labs if lab.id in grouped
+        ]
+        for lab_id, items in grouped.items():
+            if lab_id is None or lab_id not in self._labs_by_id:
+                lab = items[0].lab if lab_id is not None else None
+                result.append((lab, items))
+        return result
+
+    def common_zone(self) -> str | None:
+        """The time zone every lab shares, if they all share one."""
+        zones = {lab.timezone for lab in self.labs}
+        if len(zones) == 1:
+            return zones.pop()
+        return None
+
+    def tree(self) -> LabsTree:
+        """Organisations → departments → labs, and independent labs apart, by name."""
+        org_names: dict[_Key, str] = {
+            account.id: account.name or f"Organisation {account.id}"
+            for account in self.accounts
+            if account.is_organisation and account.id is not None
+        }
+        dept_names: dict[_Key, str] = {}
+        dept_parent: dict[_Key, _Key | None] = {}
+        dept_labs: dict[_Key, list[LabInfo]] = {}
+        org_labs: dict[_Key, list[LabInfo]] = {}
+        independent: list[LabInfo] = []
+        for lab in self.labs:
+            org = _key(lab.organisation_id, lab.organisation)
+            if org is not None:
+                org_names.setdefault(org, lab.organisation or f"Organisation {org}")
+            dept = _key(lab.department_id, lab.department)
+            if dept is not None:
+                dept_names.setdefault(dept, lab.department or f"Department {dept}")
+                dept_parent.setdefault(dept, org)
+                dept_labs.setdefault(dept, []).append(lab)
+            elif org is not None:
+                org_labs.setdefault(org, []).append(lab)
+            else:
+                independent.append(lab)
+        ordered_depts = sorted(dept_names, key=lambda dept: _sort_key(dept_names[dept]))
+        built: list[OrganisationInfo] = []
+        for org, name in org_names.items():
+            departments = tuple(
+                DepartmentInfo(dept_names[dept], tuple(dept_labs[dept]), _id(dept))
+                for dept in ordered_depts
+                if dept_parent[dept] == org
+            )
+            labs = tuple(org_labs.get(org, ()))
+            if departments or labs:
+                built.append(OrganisationInfo(name, departments, labs, _id(org)))
+        for dept in ordered_depts:
+            if dept_parent[dept] is None:  # a department in no organisation stands alone
+                built.append(OrganisationInfo(dept_names[dept], (), tuple(dept_labs[dept])))
+        built.sort(key=lambda organisation: _sort_key(organisation.name))
+        return LabsTree(tuple(built), tuple(independent))
+
+    async def groups(
+        self, api: UserApi, lab_ids: Iterable[int]
+    ) -> dict[int, tuple[GroupEntry, ...]]:
+        """The groups of each lab, fetched (concurrently) the first time they are asked for."""
+        wanted = list(dict.fromkeys(lab_ids))
+        async with self._groups_lock:
+            missing = [lab_id for lab_id in wanted if lab_id not in self._groups]
+            fetched = await gather_all(
+                *(_or_none(api.groups(account=lab_id)) for lab_id in missing)
+            )
+            for lab_id, items in zip(missing, fetched, strict=True):
+                self._groups[lab_id] = self._group_entries(lab_id, items or [])
+        return {lab_id: self._groups[lab_id] for lab_id in wanted}
+
+    def _group_entries(self, lab_id: int, items: Sequence[GroupSummary]) -> tuple[GroupEntry, ...]:
+        lab = self.lab(lab_id)
+        entries = {
+            item.id: GroupEntry(item.id, item.name or f"Group {item.id}", lab)
+            for item in items
+            if item.id is not None
+        }
+        return tuple(sorted(entries.values(), key=lambda entry: _sort_key(entry.name)))
+
+
+def _lab_info(summary: AccountSummary, detail: Account | None) -> LabInfo:
+    assert summary.id is not None
+    name = (detail.name if detail and detail.name else None) or summary.name
+    return LabInfo(
+        id=summary.id,
+        name=name or f"Lab {summary.id}",
+        timezone=detail.timezone if detail and detail.timezone else None,
+        department=detail.department.name if detail and detail.department else None,
+        organisation=detail.organisation.name if detail and detail.organisation else None,
+        description=detail.description if detail else None,
+        department_id=detail.department.id if detail and detail.department else None,
+        organisation_id=detail.organisation.id if detail and detail.organisation else None,
+    )
+
+
+async def build_catalogue(api: UserApi, *, built_at: float) -> Catalogue:
+    """Accounts, then each lab's details and equipment all at once."""
+    accounts = await api.accounts()
+    summaries = {
+        account.id: account for account in accounts if account.is_lab and account.id is not None
+    }
+    labs = list(summaries)  # each lab once, in the API's order
+    results = await gather_all(
+        *(_or_none(api.account(lab_id)) for lab_id in labs),
+        *(_or_none(api.equipment_list(account=lab_id)) for lab_id in labs),
+    )
+    details: list[Account | None] = results[: len(labs)]
+    equipment_lists: list[list[EquipmentSummary] | None] = results[len(labs) :]
+    infos = [
+        _lab_info(summaries[lab_id], detail) for lab_id, detail in zip(labs, details, strict=True)
+    ]
+    entries: dict[int, EquipmentEntry] = {}
+    for info, items in zip(infos, equipment_lists, strict=True):
+        for item in items or []:
+            if item.id is None or item.id in entries:
+                continue
+            name = item.name.strip() if item.name and item.name.strip() else f"Equipment {item.id}"
+            entries[item.id] = EquipmentEntry(item.id, name, info, item)
+    return Catalogue(accounts, infos, list(entries.values()), built_at=built_at)
+
+
+class CatalogueCache:
+    """Each user's catalogue for `ttl` seconds; one build at a time per user."""
+
+    def __init__(self, ttl: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._entries: dict[UserKey, Catalogue] = {}
+        # A lock lives while some question holds or waits for it, so idle users cost nothing.
+        self._locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def _fresh(self, key: UserKey) -> Catalogue | None:
+        cached = self._entries.get(key)
+        if cached is not None and self._clock() - cached.built_at < self.ttl:
+            return cached
+        return None
+
+    async def get(self, key: UserKey, api: UserApi) -> Catalogue:
+        cached = self._fresh(key)
+        if cached is not None:
+            return cached
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            cached = self._fresh(key)
+            if cached is not None:
+                return cached
+            catalogue = await build_catalogue(api, built_at=self._clock())
+            self._drop_stale()
+            self._entries[key] = catalogue
+            return catalogue
+
+    def forget(self, key: UserKey) -> None:
+        """Drop a user's catalogue (after they disconnect or link another account)."""
+        self._entries.pop(key, None)
+
+    def _drop_stale(self) -> None:
+        now = self._clock()
+        for key in [k for k, c in self._entries.items() if now - c.built_at >= self.ttl]:
+            del self._entries[key]

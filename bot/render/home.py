@@ -1,0 +1,164 @@
+"""The App Home tab: link status with Connect or Disconnect, the next bookings, the digest
+settings, and a refresh button."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.clustermarket.models import Booking
+from bot.questions.commands import DEFAULT_COMMAND
+from bot.render import kit
+from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
+from bot.render.limits import MAX_VIEW_BLOCKS
+from bot.render.text import (
+    category_label,
+    date_text,
+    escape,
+    one_line,
+    relative_day,
+    span,
+    status_badge,
+    zone_name,
+)
+from bot.render.views import DigestSummary
+
+Block = dict[str, Any]
+MAX_HOME_BOOKINGS = 10
+MAX_HOME_CHANNELS = 20
+_CHANNEL_ID = re.compile(r"[A-Z0-9]{2,32}")
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _status(
+    linked_as: str | None, broken: bool, connect_url: str | None, command: str
+) -> list[Block]:
+    connect = (
+        kit.button("Connect", CONNECT, url=connect_url, style="primary") if connect_url else None
+    )
+    hint = "" if connect_url else f"\nRun `{command} connect` for a link."
+    if linked_as is not None and not broken:
+        confirm = kit.confirm_dialog(
+            "Disconnect Clustermarket?",
+            "The bot revokes and forgets your Clustermarket tokens. Your digests stop until you"
+            " connect again.",
+            "Disconnect",
+            "Cancel",
+            style="danger",
+        )
+        disconnect = kit.button("Disconnect", DISCONNECT, style="danger", confirm=confirm)
+        text = f"✅ Connected to Clustermarket as *{escape(one_line(linked_as))}*."
+        return [kit.section(text, accessory=disconnect)]
+    if linked_as is not None:
+        text = (
+            f"⚠️ *Your Clustermarket connection needs renewing.*\nYou were connected as"
+            f" *{escape(one_line(linked_as))}*, but Clustermarket no longer accepts the"
+            f" sign-in.{hint}"
+        )
+        return [kit.section(text, accessory=connect)]
+    text = (
+        "🔗 *Connect your Clustermarket account* to see your bookings here and ask about"
+        f" equipment from Slack. You only ever see what your account can see.{hint}"
+    )
+    return [kit.section(text, accessory=connect)]
+
+
+def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date) -> Block:
+    start = booking.start_time
+    day = start.astimezone(tz).date() if start is not None else None
+    when = ""
+    if day is not None:
+        words = relative_day(day, today)
+        when = (words.capitalize() if words else date_text(day, this_year=today.year)) + "  "
+    equipment = booking.equipment
+    name = (equipment.name if equipment and equipment.name else None) or "Equipment"
+    details = [
+        status_badge(booking.status),
+        category_label(booking.category),
+        escape(one_line(equipment.room)) if equipment and equipment.room else None,
+    ]
+    lines = [
+        f"*{when}{span(booking.start_time, booking.end_time, tz, day)}*  {escape(one_line(name))}",
+        "  ·  ".join(part for part in details if part),
+    ]
+    return kit.section("\n".join(line for line in lines if line))
+
+
+def _digest_text(digest: DigestSummary | None, command: str) -> str:
+    if digest is None or not digest.personal:
+        personal = f"Your daily digest is *off*. `{command} digest on 08:00` turns it on."
+    else:
+        at = f" at {digest.time:%H:%M}" if digest.time else ""
+        extras = [
+            "skips weekends" if digest.skip_weekends else None,
+            "includes days with nothing booked" if digest.include_empty else None,
+        ]
+        extra = "".join(f"  ·  {item}" for item in extras if item)
+        personal = f"Your daily digest is *on*{at}{extra}.  `{command} digest off` turns it off."
+    lines = [personal]
+    channels = digest.channels if digest else ()
+    for info in channels[:MAX_HOME_CHANNELS]:
+        lab = escape(one_line(info.lab_name)) if info.lab_name else "a lab"
+        paused = " (paused)" if info.paused else ""
+        channel = (
+            f"<#{info.channel_id}>"
+            if _CHANNEL_ID.fullmatch(info.channel_id)
+            else escape(one_line(info.channel_id))
+        )
+        lines.append(f"•  {channel}  {lab} at {info.time:%H:%M}{paused}")
+    if len(channels) > MAX_HOME_CHANNELS:
+        lines.append(f"…and {len(channels) - MAX_HOME_CHANNELS} more channels")
+    return "\n".join(lines)
+
+
+def home_view(
+    *,
+    linked_as: str | None,
+    broken: bool,
+    connect_url: str | None,
+    next_bookings: Sequence[Booking],
+    tz_name: str,
+    now: dt.datetime,
+    digest: DigestSummary | None,
+    command: str = DEFAULT_COMMAND,
+) -> dict[str, Any]:
+    """The Home tab view (`views.publish`): at most 100 blocks."""
+    tz = _zone(tz_name)
+    local_now = now.astimezone(tz)
+    blocks: list[Block] = [
+        kit.header("🔬 Clustermarket"),
+        *_status(linked_as, broken, connect_url, command),
+    ]
+    shown_zone = escape(zone_name(tz))
+    blocks.append(kit.context(f"Times in {shown_zone}  ·  updated {local_now:%H:%M}"))
+    if linked_as is not None and not broken:
+        blocks += [kit.divider(), kit.section("*📅 Your next bookings*")]
+        if next_bookings:
+            shown = next_bookings[:MAX_HOME_BOOKINGS]
+            blocks += [_booking(booking, tz, local_now.date()) for booking in shown]
+            if len(next_bookings) > MAX_HOME_BOOKINGS:
+                blocks.append(kit.context(f"`{command} bookings this week` shows the rest."))
+        else:
+            blocks.append(
+                kit.context(f"Nothing booked ahead.  `{command} free NanoDrop` finds a free slot.")
+            )
+    blocks += [kit.divider(), kit.section(f"*🗞 Daily digest*\n{_digest_text(digest, command)}")]
+    blocks += [
+        kit.divider(),
+        kit.section(
+            "*💬 Ask away*\n"
+            f"`{command} bookings tomorrow`  ·  `{command} free NovaSeq this afternoon`"
+            f"  ·  `{command} schedule confocal friday`  ·  `{command} help`"
+        ),
+        kit.actions([kit.button("Refresh", HOME_REFRESH, value="refresh")]),
+    ]
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

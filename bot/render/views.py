@@ -1,0 +1,123 @@
+"""What the renderers are given beyond the API's own records: labs with their zones, the
+equipment with its lab, free-time facts and digest settings. Plain frozen data, built by the
+answers layer (or by tests) and never fetched here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bot.clustermarket.models import Booking, EquipmentSummary
+from bot.questions.days import Slot
+from bot.questions.when import Window
+
+
+@dataclass(frozen=True)
+class LabInfo:
+    """A lab as answers show it: its name, IANA time zone and place in the organisation."""
+
+    id: int
+    name: str
+    timezone: str | None = None
+    department: str | None = None
+    organisation: str | None = None
+    description: str | None = None
+    department_id: int | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentInfo:
+    name: str
+    labs: tuple[LabInfo, ...]
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationInfo:
+    """An organisation, its departments, and its labs that belong to no department."""
+
+    name: str
+    departments: tuple[DepartmentInfo, ...] = ()
+    labs: tuple[LabInfo, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class LabsTree:
+    """Organisations → departments → labs, and the independent labs apart."""
+
+    organisations: tuple[OrganisationInfo, ...] = ()
+    independent: tuple[LabInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class EquipmentEntry:
+    """A piece of equipment the user can see, with its lab (None when unknown)."""
+
+    id: int
+    name: str
+    lab: LabInfo | None
+    summary: EquipmentSummary = field(default_factory=EquipmentSummary)
+
+
+@dataclass(frozen=True)
+class GroupEntry:
+    """An equipment group with its lab."""
+
+    id: int
+    name: str
+    lab: LabInfo | None
+
+
+@dataclass(frozen=True)
+class NowState:
+    """What an instrument is doing at the moment asked about.
+
+    `current` is the booking holding it (None: free). When busy, `free_from` is when it frees
+    up for at least a short slot (None: not within the look-ahead). When free, `free_until`
+    is when the next booking starts (None: nothing booked ahead).
+    """
+
+    at: dt.datetime
+    current: Booking | None = None
+    free_from: dt.datetime | None = None
+    free_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Availability:
+    """The free time of one instrument in a window.
+
+    `now` is set when the window includes the present. `slots` are the free spans of the rest
+    of the window; `next_free` is the first free span after it when there are none; `booked`
+    counts the active bookings in the window, `passed` says the window is over.
+    """
+
+    window: Window
+    now: NowState | None = None
+    slots: tuple[Slot, ...] = ()
+    next_free: Slot | None = None
+    booked: int = 0
+    passed: bool = False
+
+
+@dataclass(frozen=True)
+class ChannelDigestInfo:
+    """A lab digest posted in a channel."""
+
+    channel_id: str
+    lab_name: str | None
+    time: dt.time
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    """The user's digest settings, as the App Home lists them."""
+
+    personal: bool
+    time: dt.time | None = None
+    include_empty: bool = False
+    skip_weekends: bool = False
+    channels: tuple[ChannelDigestInfo, ...] = ()
