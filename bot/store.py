@@ -134,6 +134,7 @@ class Delivery:
     message_ts: str | None
     attempts: int
     last_error: str | None
+    post_started_at: datetime | None = None  # set before the first post: Slack may have it
 
 
 # --- schema -------------------------------------------------------------------------------
@@ -230,9 +231,25 @@ def _migration_1_initial(db: Database) -> None:
         db.execute(statement)
 
 
+def _migration_2_post_started(db: Database) -> None:
+    """When a digest's post first began: after a crash, only then can Slack already have it."""
+    db.execute("ALTER TABLE digest_deliveries ADD COLUMN post_started_at TEXT")
+
+
+def _migration_3_slack_events(db: Database) -> None:
+    """Slack event ids already taken, so a redelivered event is not answered twice."""
+    db.execute(
+        "CREATE TABLE slack_events (event_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
 # Append new migrations at the end; never edit or reorder a released one. Version n is
 # MIGRATIONS[n - 1], and each runs in its own transaction with its schema_migrations row.
-MIGRATIONS: list[Migration] = [_migration_1_initial]
+MIGRATIONS: list[Migration] = [
+    _migration_1_initial,
+    _migration_2_post_started,
+    _migration_3_slack_events,
+]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -718,6 +735,25 @@ class Store:
             (key.team_id, key.user_id, _check_timezone(tz), _iso(now)),
         )
 
+    # --- Slack events ---
+
+    def first_sight(self, event_id: str, *, now: datetime | None = None) -> bool:
+        """Record a Slack event id; False when it was recorded before (Slack's retry).
+
+        Ids older than a day are forgotten: Slack retries within minutes.
+        """
+        moment = _utc(now)
+        with self._immediate():
+            self._write(
+                "DELETE FROM slack_events WHERE seen_at < ?",
+                (_iso(moment - timedelta(days=1)),),
+            )
+            added = self._write(
+                "INSERT OR IGNORE INTO slack_events (event_id, seen_at) VALUES (?, ?)",
+                (event_id, _iso(moment)),
+            )
+        return added == 1
+
     # --- digest subscriptions ---
 
     @staticmethod
@@ -905,6 +941,7 @@ class Store:
             message_ts=row["message_ts"],
             attempts=int(row["attempts"]),
             last_error=row["last_error"],
+            post_started_at=_parse_or_none(row.get("post_started_at")),
         )
 
     def _delivery_row(self, subscription_id: int, local_date: date) -> dict[str, Any] | None:
@@ -1009,6 +1046,34 @@ class Store:
     def get_delivery(self, subscription_id: int, local_date: date) -> Delivery | None:
         row = self._delivery_row(subscription_id, local_date)
         return None if row is None else self._delivery_of(row)
+
+    def start_posting(
+        self, subscription_id: int, local_date: date, *, now: datetime | None = None
+    ) -> None:
+        """Note that a post is about to begin; the first such time is kept.
+
+        A later claim that sees it must look in Slack before posting: the post may have
+        landed even though its answer never came back.
+        """
+        self._write(
+            """
+            UPDATE digest_deliveries SET post_started_at = COALESCE(post_started_at, ?)
+            WHERE subscription_id = ? AND local_date = ?
+            """,
+            (_iso(now), subscription_id, local_date.isoformat()),
+        )
+
+    def deliveries_between(self, first: date, last: date) -> list[Delivery]:
+        """Every delivery of the local dates `first` to `last`, so one read tells a scheduler
+        tick which digests are already settled."""
+        rows = self._all(
+            """
+            SELECT * FROM digest_deliveries WHERE local_date BETWEEN ? AND ?
+            ORDER BY subscription_id, local_date
+            """,
+            (first.isoformat(), last.isoformat()),
+        )
+        return [self._delivery_of(row) for row in rows]
 
     # --- key rotation ---
 

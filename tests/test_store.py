@@ -621,3 +621,12 @@ def test_injection_looking_values_are_stored_verbatim(store: Store, db_path: Pat
     assert store.delete_link(key)
     assert store.get_link(ALICE) is not None
     assert "links" in Database(db_path).table_names()
+
+
+def test_a_slack_event_is_taken_once_and_forgotten_after_a_day(tmp_path: Path) -> None:
+    with Store(tmp_path / "events.db", [Fernet.generate_key().decode()]) as store:
+        noon = datetime(2026, 3, 25, 12, tzinfo=UTC)
+        assert store.first_sight("Ev1", now=noon)
+        assert not store.first_sight("Ev1", now=noon + timedelta(minutes=5))
+        assert store.first_sight("Ev2", now=noon + timedelta(days=2))
+        assert store.first_sight("Ev1", now=noon + timedelta(days=2))

@@ -14,10 +14,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.clustermarket.models import Booking
-from bot.digest.compose import ChannelDigest, InstrumentDay, PersonalDigest
 from bot.questions.codec import encode_intent
 from bot.questions.commands import DEFAULT_COMMAND, ChannelDigestOn
 from bot.questions.matching import Candidate
@@ -29,6 +28,7 @@ from bot.render.limits import (
     MAX_SECTION_TEXT,
     clip,
     clip_lines,
+    text_length,
 )
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import (
@@ -46,6 +46,9 @@ from bot.render.text import (
 )
 from bot.render.views import DigestSummary, LabInfo
 
+if TYPE_CHECKING:  # the digest's data shapes; importing them at run time would be circular
+    from bot.digest.compose import ChannelDigest, InstrumentDay, PersonalDigest
+
 Block = dict[str, Any]
 
 DIGEST_TURN_ON = "cm_digest_turn_on"
@@ -59,7 +62,7 @@ DIGEST_SKIP_WEEKENDS = "cm_digest_skip_weekends"
 DIGEST_ACTIONS_BLOCK_ID = "cm_digest_settings"
 TOGGLE_ON, TOGGLE_OFF = "on", "off"
 
-_BODY_BLOCKS = MAX_MESSAGE_BLOCKS - 3  # header, context line, and the footer or overflow line
+_BODY_BLOCKS = MAX_MESSAGE_BLOCKS - 3  # header, context line, footer (which notes any overflow)
 _SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
 
 
@@ -73,6 +76,7 @@ def _user(user_id: str) -> str:
 
 
 def _fallback(text: str) -> str:
+    """The notification text: one line, names already escaped so none becomes a mention."""
     return clip(" ".join(text.split()), MAX_FALLBACK_TEXT)
 
 
@@ -118,14 +122,8 @@ def personal_digest_message(digest: PersonalDigest, *, command: str = DEFAULT_CO
         ),
     ]
     if not digest.bookings:
-        blocks.append(
-            kit.section(
-                f"Nothing booked for you today. `{command} free NanoDrop` finds a free slot."
-            )
-        )
+        blocks.append(kit.section("Nothing booked for you today."))
     shown = digest.bookings[:_BODY_BLOCKS]
-    if len(digest.bookings) > _BODY_BLOCKS:
-        shown = digest.bookings[: _BODY_BLOCKS - 1]
     blocks += [_own_booking(booking, digest.tz, digest.day) for booking in shown]
     hidden = count - len(shown)
     footer = f"Your daily digest  ·  `{command} digest off` turns it off"
@@ -140,7 +138,7 @@ def personal_digest_message(digest: PersonalDigest, *, command: str = DEFAULT_CO
         summary = (
             f"Your bookings · {day_text}: {plural(count, 'booking')}, first"
             f" {span(first.start_time, first.end_time, digest.tz, digest.day)}"
-            f" {_instrument_name(first)}"
+            f" {escape(_instrument_name(first))}"
         )
     else:
         summary = f"Your bookings · {day_text}: nothing booked"
@@ -173,7 +171,9 @@ def _instrument_block(instrument: InstrumentDay, tz: dt.tzinfo, day: dt.date) ->
     room = f"  ·  📍 {escape(one_line(instrument.room))}" if instrument.room else ""
     head = f"*{escape(one_line(instrument.name))}*{flag}{room}"
     lines = [_lab_line(booking, tz, day) for booking in instrument.bookings]
-    body = clip_lines(lines, MAX_SECTION_TEXT - len(head) - 10, more="…and {n} more bookings")
+    body = clip_lines(
+        lines, MAX_SECTION_TEXT - text_length(head) - 1, more="…and {n} more bookings"
+    )
     return kit.section(f"{head}\n{body}")
 
 
@@ -204,7 +204,7 @@ def channel_digest_message(
     if digest.empty:
         blocks.append(kit.section(f"Nothing is booked on {escape(lab)}'s equipment today."))
     instruments = digest.instruments
-    shown = instruments if len(instruments) <= _BODY_BLOCKS else instruments[: _BODY_BLOCKS - 1]
+    shown = instruments[:_BODY_BLOCKS]
     blocks += [_instrument_block(instrument, digest.tz, digest.day) for instrument in shown]
     hidden = instruments[len(shown) :]
     footer = (
@@ -217,7 +217,7 @@ def channel_digest_message(
             f"  ·  {footer}"
         )
     blocks.append(kit.context(footer))
-    summary = f"{lab} · {day_text}: " + (
+    summary = f"{escape(lab)} · {day_text}: " + (
         f"{plural(count, 'booking')} on {plural(len(instruments), 'instrument')}"
         + (f", {plural(flagged, 'maintenance block')}" if flagged else "")
         if count
@@ -262,8 +262,11 @@ def _extras(view: DigestView) -> str:
     return "".join(f"  ·  {extra}" for extra in extras if extra)
 
 
+LinkState = Literal["ok", "broken", "missing"]
+
+
 def _personal_lines(
-    view: DigestView | None, now: dt.datetime, link_broken: bool, command: str
+    view: DigestView | None, now: dt.datetime, link: LinkState, command: str
 ) -> list[str]:
     if view is None:
         return [
@@ -274,11 +277,15 @@ def _personal_lines(
         f"*Your daily digest* is on at *{view.send_time:%H:%M}*"
         f" ({escape(view.timezone)}){_extras(view)}."
     )
-    if link_broken:
+    if link != "ok":
+        why = (
+            "your Clustermarket connection needs renewing"
+            if link == "broken"
+            else "you are not connected to Clustermarket"
+        )
         return [
             head,
-            f"⏸ Paused: your Clustermarket connection needs renewing. `{command} connect`"
-            " links it again and the digest carries on.",
+            f"⏸ Paused: {why}. `{command} connect` links your account and the digest carries on.",
         ]
     lines = [head]
     if view.next_send is not None:
@@ -319,7 +326,7 @@ def digest_status_reply(
     channel: DigestView | None,
     *,
     in_channel: bool,
-    link_broken: bool = False,
+    link: LinkState = "ok",
     owned_elsewhere: Sequence[DigestView] = (),
     now: dt.datetime,
     command: str = DEFAULT_COMMAND,
@@ -328,7 +335,7 @@ def digest_status_reply(
     the channel digests this person runs)."""
     blocks: list[Block] = [
         kit.header("🗞 Daily digests"),
-        kit.section("\n".join(_personal_lines(personal, now, link_broken, command))),
+        kit.section("\n".join(_personal_lines(personal, now, link, command))),
     ]
     if in_channel:
         if channel is None:
@@ -354,7 +361,8 @@ def digest_status_reply(
     text = f"Your daily digest is {personal_text}."
     if channel is not None:
         state = "paused" if channel.paused_reason else "on"
-        text += f" This channel's digest of {one_line(channel.lab_name or 'its lab')} is {state}."
+        lab = escape(one_line(channel.lab_name or "its lab"))
+        text += f" This channel's digest of {lab} is {state}."
     return simple(RenderContext(command=command), text, blocks)
 
 
@@ -419,7 +427,7 @@ def channel_on_reply(
     if view.next_send is not None:
         lines.append(f"Next: {_when(view.next_send, now)}.")
     lines.append(f"`{command} digest channel off` stops it.")
-    text = f"This channel gets {one_line(view.lab_name or 'the lab')}'s bookings each morning."
+    text = f"This channel gets {lab}'s bookings each morning."
     return simple(RenderContext(command=command), text, [kit.section("\n".join(lines))])
 
 
@@ -427,9 +435,9 @@ def channel_off_reply(view: DigestView | None, *, command: str = DEFAULT_COMMAND
     if view is None:
         text = f"This channel has no digest. `{command} digest channel on 08:00 LAB` sets one up."
     else:
-        lab = one_line(view.lab_name or "the lab")
+        lab = escape(one_line(view.lab_name or "the lab"))
         text = f"Stopped the daily digest of {lab} in this channel."
-    return simple(RenderContext(command=command), text, [kit.section(f"🔕 {escape(text)}")])
+    return simple(RenderContext(command=command), text, [kit.section(f"🔕 {text}")])
 
 
 def needs_channel_reply(*, command: str = DEFAULT_COMMAND) -> Reply:
@@ -475,7 +483,7 @@ def lab_choice_reply(
                 accessory=kit.button("Choose", choose_action(index), value=value),
             )
         )
-    names = "; ".join(one_line(candidate.name) for candidate in candidates[:5])
+    names = "; ".join(escape(one_line(candidate.name)) for candidate in candidates[:5])
     return simple(RenderContext(command=command), f"Which lab did you mean: {names}?", blocks)
 
 
@@ -488,7 +496,7 @@ def lab_not_found_reply(
         names = ", ".join(f"*{escape(one_line(c.name))}*" for c in suggestions[:5])
         lines.append(f"Did you mean {names}?")
     lines.append(f"`{command} labs` lists the labs you can see.")
-    text = f"None of your labs is called {one_line(query)}."
+    text = f"None of your labs is called {escape(one_line(query))}."
     return simple(RenderContext(command=command), text, [kit.section("\n".join(lines))])
 
 
@@ -509,15 +517,15 @@ def link_paused_message(
             f" {_channel(view.channel_id)} is paused because {escape(reason)}."
         )
         text = (
-            f"Your channel digest for {one_line(view.lab_name or 'a lab')} is paused because"
-            f" {reason}."
+            f"Your channel digest for {escape(one_line(view.lab_name or 'a lab'))} is paused"
+            f" because {escape(reason)}."
         )
     else:
         lead = (
             f"⏸ Your {len(views)} channel digests are paused because {escape(reason)}:\n"
             + "\n".join(items)
         )
-        text = f"Your {len(views)} channel digests are paused because {reason}."
+        text = f"Your {len(views)} channel digests are paused because {escape(reason)}."
     advice = f"Run `{command} connect` to link Clustermarket again and they resume by themselves."
     return simple(RenderContext(command=command), text, [kit.section(f"{lead}\n{advice}")])
 
