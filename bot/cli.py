@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet
 
 from bot.config import SettingsError, load_settings
+from bot.digest.cli import add_run_due_arguments, run_due_command
 from bot.sandbox import SandboxKnobs, run_sandbox
+from bot.serve import serve
 from bot.store import Store, StoreError
 
 
@@ -22,6 +26,17 @@ def _sandbox(args: argparse.Namespace) -> int:
     )
     run_sandbox(port=args.port, host=args.host, knobs=knobs)
     return 0
+
+
+def _serve(_: argparse.Namespace) -> int:
+    settings = load_settings()
+    settings.require_for_serve()
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _run_due(args: argparse.Namespace) -> int:
+    return run_due_command(args.now)
 
 
 def _keygen(_: argparse.Namespace) -> int:
@@ -48,6 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cmbot", description="A Slack bot for Clustermarket equipment and bookings."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve_command = commands.add_parser(
+        "serve", help="run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)"
+    )
+    serve_command.set_defaults(run=_serve)
+
+    digest = commands.add_parser("digest", help="daily booking digests")
+    digest_commands = digest.add_subparsers(dest="digest_command", required=True, metavar="COMMAND")
+    run_due = digest_commands.add_parser(
+        "run-due", help="send every digest due now and not yet sent (for cron)"
+    )
+    add_run_due_arguments(run_due)
+    run_due.set_defaults(run=_run_due)
 
     sandbox = commands.add_parser(
         "sandbox", help="run the bundled sandbox Clustermarket (OAuth + API) on loopback"
@@ -85,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         code: int = args.run(args)
     except (SettingsError, StoreError) as error:

@@ -48,6 +48,7 @@ from bot.questions.commands import (
 from bot.questions.days import busy_at, by_local_day, free_slots, in_window, is_active, next_free
 from bot.questions.matching import Candidate, match_name
 from bot.questions.when import Window, resolve
+from bot.questions.words import NO_VOCABULARY, Vocabulary
 from bot.render import (
     Availability,
     EquipmentEntry,
@@ -179,6 +180,25 @@ class Answerer:
         except Exception:
             logger.exception("answering %s failed", type(intent).__name__)
             return error_reply("unexpected", asker.command, ctx=ctx)
+
+    async def vocabulary(self, key: UserKey) -> Vocabulary:
+        """The names this user can see, for finding them inside a sentence; none if unlinked.
+
+        Raises nothing: a question in words is still parsed (more roughly) without names.
+        """
+        try:
+            self._link(key)
+            api = self.client.for_user(key)
+            catalogue = await self._catalogue(api)
+            groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
+        except ClustermarketError as failure:
+            logger.info("no vocabulary for a question in words: %s", type(failure).__name__)
+            return NO_VOCABULARY
+        return Vocabulary(
+            equipment=[entry.name for entry in catalogue.equipment],
+            groups=[group.name for entries in groups.values() for group in entries],
+            labs=[lab.name for lab in catalogue.labs],
+        )
 
     async def next_bookings(self, key: UserKey, now: dt.datetime, limit: int = 5) -> list[Booking]:
         """The user's next active bookings (one under way included), soonest first."""

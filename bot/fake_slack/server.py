@@ -380,6 +380,16 @@ class FakeSlack:
             channel = self.dm_channel_id(channel)
         return [message for message in self._messages if message.channel == channel]
 
+    def seen_by(self, user_id: str) -> list[Message]:
+        """Every message this user can see, oldest first: channels, their DM, their ephemerals."""
+        dm = self._dm_by_user.get(user_id)
+        return [
+            message
+            for message in self._messages
+            if message.ephemeral_for in (None, user_id)
+            and (message.channel == dm or not message.channel.startswith("D"))
+        ]
+
     def next_ts(self) -> str:
         """A fresh message timestamp: the current time, bumped so each is unique and later."""
         micros = max(int(time.time() * 1_000_000), self._last_ts + 1)

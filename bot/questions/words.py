@@ -1144,18 +1144,20 @@ class _Question:
         )
         schedule = self.has_any(_SCHEDULE_WORDS) or self._what_on() or in_use
         status = self.has("status")
+        asking_what = self.has_phrase(("tell", "me")) or self._what_is()
         details = (
             self.has_any(_DETAIL_WORDS)
             or self.has_any(_EQUIPMENT_WORDS)
-            or self.has_phrase(("tell", "me"))
             or self.has_phrase(("do", "we", "have"))
             or self.has_phrase(("is", "there"))
             or self.has_phrase(("are", "there"))
             or self.has_phrase(("have", "we", "got"))
-            or self._what_is()
+            or asking_what
         )
         if not (free or schedule or details or status):
             return None
+        if asking_what and not (free or schedule or status) and not self._could_be_equipment():
+            return None  # "what's the weather like": no instrument by any such name
         equipment = self.equipment()
         if equipment is None:
             return None
@@ -1166,6 +1168,10 @@ class _Question:
         if schedule:
             return Schedule(equipment, self.when_or_today())
         return EquipmentSearch(equipment)
+
+    def _could_be_equipment(self) -> bool:
+        """Whether a details question names an instrument: always, without a vocabulary."""
+        return self.index.example is None or "equipment" in self.names
 
     def _named_group_or_lab(self) -> Intent | None:
         group = self.phrase_of("group")
@@ -1251,7 +1257,7 @@ class _Question:
             )
         phrase = self._heuristic_phrase(after_the_only=True)
         if phrase is not None:
-            return self._try_equipment(phrase)
+            return self._try_equipment(phrase if self._could_be_equipment() else example)
         return None
 
     def _time_only(self) -> Intent | None:

@@ -13,6 +13,7 @@ from bot.clustermarket.models import Booking
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
+from bot.render.digest import digest_home_blocks
 from bot.render.limits import MAX_VIEW_BLOCKS
 from bot.render.text import (
     category_label,
@@ -152,6 +153,9 @@ def home_view(
                 kit.context(f"Nothing booked ahead.  `{command} free NanoDrop` finds a free slot.")
             )
     blocks += [kit.divider(), kit.section(f"*🗞 Daily digest*\n{_digest_text(digest, command)}")]
+    blocks += digest_home_blocks(
+        digest, linked=linked_as is not None and not broken, command=command
+    )
     blocks += [
         kit.divider(),
         kit.section(

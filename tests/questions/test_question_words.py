@@ -643,3 +643,13 @@ def test_clean_message_is_idempotent(text: str, bot_user_id: str | None) -> None
 @given(TEXTS)
 def test_cleaned_and_raw_text_give_the_same_intent(text: str) -> None:
     assert parse_question(clean_message(text), VOCABULARY) == parse_question(text, VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the weather like", "what is the meaning of life", "tell me a joke"]
+)
+def test_small_talk_names_no_instrument_and_gets_a_real_example(text: str) -> None:
+    intent = parse_question(text, VOCABULARY)
+    assert isinstance(intent, Unknown)
+    assert intent.suggestion is not None
+    assert any(name in intent.suggestion for name in ("NovaSeq", "Illumina", "Zeiss"))

@@ -12,6 +12,7 @@ from bot.clustermarket.models import Booking
 from bot.fake_slack.blocks import view_errors
 from bot.render import ChannelDigestInfo, DigestSummary, home_view
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
+from bot.render.digest import DIGEST_INCLUDE_EMPTY, DIGEST_SKIP_WEEKENDS, DIGEST_TURN_OFF
 
 URL = "https://app.clustermarket.com/oauth/authorize?state=abc"
 
@@ -59,7 +60,13 @@ def test_linked() -> None:
     assert built["type"] == "home"
     assert "Connected to Clustermarket as *Zoë Ångström*" in dumped
     buttons = elements(built)
-    assert set(buttons) == {DISCONNECT, HOME_REFRESH}
+    assert set(buttons) == {
+        DISCONNECT,
+        HOME_REFRESH,
+        DIGEST_TURN_OFF,
+        DIGEST_INCLUDE_EMPTY,
+        DIGEST_SKIP_WEEKENDS,
+    }
     disconnect = buttons[DISCONNECT]
     assert disconnect["style"] == "danger"
     assert disconnect["confirm"]["confirm"]["text"] == "Disconnect"

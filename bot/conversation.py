@@ -1,0 +1,286 @@
+"""From an intent asked in Slack to the reply, whatever the intent and whatever fails.
+
+Slash commands, mentions, DMs, button clicks and the resumed question after linking all come
+through here, so each gets the same answers, the same connect prompt when the user is not
+linked, and the same kind words when something breaks. No trace ever reaches Slack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from bot.answers import Asker, Question, is_question
+from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
+from bot.clustermarket.models import Booking
+from bot.clustermarket.tokens import UserKey
+from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
+from bot.digest.links import on_link_broken, on_linked
+from bot.linking import LinkResult, unlink
+from bot.questions.codec import decode_intent, encode_intent
+from bot.questions.commands import (
+    Bookings,
+    Connect,
+    DigestOff,
+    DigestOn,
+    DigestStatus,
+    Disconnect,
+    Intent,
+    Me,
+)
+from bot.questions.words import clean_message, parse_question
+from bot.render import (
+    Reply,
+    connect_prompt,
+    connected_message,
+    disconnected_message,
+    home_view,
+    not_connected_message,
+    shared_by,
+    unexpected_error_reply,
+)
+from bot.render.errors import error_reply
+from bot.services import Services
+from bot.slack_users import user_zone
+
+logger = logging.getLogger(__name__)
+
+Audience = Literal["private", "channel"]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Who asked, where, and how the answer will be seen."""
+
+    key: UserKey
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    audience: Audience = "private"
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The answer to a Share click: for the channel when `public`, else back to the clicker."""
+
+    reply: Reply
+    public: bool
+
+
+@dataclass(frozen=True)
+class Said:
+    """The answer to a question in words: posted in the thread when `visible`, else shown to
+    the asker alone."""
+
+    reply: Reply
+    visible: bool
+
+
+PERSONAL_INTENTS = (Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, DigestOff)
+"""Asked in a channel, these are answered to the asker alone."""
+
+
+class Conversation:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.command = services.settings.SLACK_COMMAND
+        self._home_locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    async def reply(self, intent: Intent, asked: Asked) -> Reply:
+        """The reply to one intent; never raises."""
+        try:
+            return await self._reply(intent, asked)
+        except (NotLinked, ReconnectRequired) as missing:
+            return self._connect_prompt(missing, asked.key, None)
+        except Exception:
+            logger.exception("answering %s failed", type(intent).__name__)
+            return unexpected_error_reply(self.command)
+
+    async def _reply(self, intent: Intent, asked: Asked) -> Reply:
+        if isinstance(intent, Connect):
+            url = self.services.tickets.url(asked.key)
+            return connect_prompt(url, reason="requested", command=self.command)
+        if isinstance(intent, Disconnect):
+            if await self.disconnect(asked.key):
+                return disconnected_message(self.command)
+            return not_connected_message(self.command)
+        if is_question(intent):
+            return await self.answer(intent, asked)
+        if is_digest_intent(intent):
+            return await digest_reply(self.services, intent, asked.key, asked.channel_id)
+        raise TypeError(f"no answer for {type(intent).__name__}")
+
+    async def answer(self, question: Question, asked: Asked) -> Reply:
+        """Answer a question, or offer the connect button when the user's link is missing."""
+        asker = Asker(
+            key=asked.key,
+            tz=await user_zone(self.services.slack, self.services.store, asked.key),
+            now=datetime.now(UTC),
+            command=self.command,
+            audience=asked.audience,
+            page=asked.page,
+        )
+        try:
+            return await self.services.answerer.answer(question, asker)
+        except (NotLinked, ReconnectRequired) as missing:
+            if isinstance(missing, ReconnectRequired):
+                await on_link_broken(self.services, asked.key)
+            return self._connect_prompt(missing, asked.key, self._resume(question, asked))
+
+    def _connect_prompt(
+        self, missing: ClustermarketError, key: UserKey, resume: dict[str, Any] | None
+    ) -> Reply:
+        url = self.services.tickets.url(key, resume)
+        reason: Literal["not_linked", "reconnect"] = (
+            "reconnect" if isinstance(missing, ReconnectRequired) else "not_linked"
+        )
+        return connect_prompt(url, reason=reason, command=self.command)
+
+    @staticmethod
+    def _resume(question: Question, asked: Asked) -> dict[str, Any]:
+        """What to answer once the user has linked: the question and where it was asked."""
+        return {
+            "intent": encode_intent(question, asked.page),
+            "channel": asked.channel_id,
+            "thread_ts": asked.thread_ts,
+        }
+
+    async def answer_words(self, text: str, asked: Asked, bot_user_id: str | None) -> Said:
+        """A mention or DM: parse against the names the user can see, answer, decide who sees.
+
+        In a channel a real answer is posted for all (rendered without emails, notes or
+        costs); personal questions, prompts, errors and questions back go to the asker alone.
+        """
+        vocabulary = await self.services.answerer.vocabulary(asked.key)
+        cleaned = clean_message(text, bot_user_id=bot_user_id)
+        intent = parse_question(cleaned, vocabulary, command=self.command)
+        if asked.audience == "private":
+            return Said(await self.reply(intent, asked), visible=True)
+        if not isinstance(intent, PERSONAL_INTENTS):
+            public = await self.reply(intent, asked)
+            if public.shareable:
+                return Said(shared_by(public, asked.key.user_id), visible=True)
+        return Said(await self.reply(intent, replace(asked, audience="private")), visible=False)
+
+    def first_sight(self, event_id: str) -> bool:
+        """Whether this Slack event is new (a retry of one already taken is not)."""
+        return not event_id or self.services.store.first_sight(event_id)
+
+    # -- buttons -------------------------------------------------------------------------------
+
+    async def rerun(self, value: str, asked: Asked) -> Reply:
+        """A More or "which one?" click: the question from the button, asked again privately."""
+        try:
+            intent, page = decode_intent(value)
+        except ValueError:
+            return error_reply("stale_button", self.command)
+        return await self.reply(intent, replace(asked, page=page, audience="private"))
+
+    async def share(self, value: str, asked: Asked) -> Shared:
+        """A Share click: the answer rendered for the channel, with who shared it.
+
+        Anything that is not a real answer (a connect prompt, an error) goes back to the
+        clicker alone, so nothing private or confusing lands in the channel.
+        """
+        try:
+            intent, page = decode_intent(value)
+        except ValueError:
+            return Shared(error_reply("stale_button", self.command), public=False)
+        if not is_question(intent):
+            return Shared(await self.reply(intent, asked), public=False)
+        shared = await self.reply(intent, replace(asked, page=page, audience="channel"))
+        if shared.shareable:
+            return Shared(shared_by(shared, asked.key.user_id), public=True)
+        private = await self.reply(intent, replace(asked, page=page, audience="private"))
+        return Shared(private, public=False)
+
+    # -- linking ------------------------------------------------------------------------------
+
+    async def disconnect(self, key: UserKey) -> bool:
+        """Revoke and forget the user's tokens; False when they were not linked."""
+        self.services.answerer.forget(key)
+        if not await unlink(self.services.store, self.services.clustermarket, key):
+            return False
+        await on_link_broken(self.services, key, reason="disconnected")
+        return True
+
+    async def welcome(self, result: LinkResult) -> None:
+        """After linking: DM "connected as …", then answer the question that prompted it."""
+        if result.key is None:
+            return
+        key = result.key
+        self.services.answerer.forget(key)
+        await on_linked(self.services, key)
+        slack = self.services.slack
+        hello = connected_message(result.name or "your account", self.command)
+        await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
+        if result.resume:
+            await self._answer_resumed(key, result.resume)
+        await self.publish_home(key)
+
+    async def _answer_resumed(self, key: UserKey, resume: dict[str, Any]) -> None:
+        try:
+            intent, page = decode_intent(str(resume.get("intent", "")))
+        except ValueError:
+            return
+        if not is_question(intent):
+            return
+        channel = resume.get("channel")
+        thread_ts = resume.get("thread_ts")
+        in_thread = isinstance(channel, str) and isinstance(thread_ts, str)
+        asked = Asked(key=key, channel_id=channel if isinstance(channel, str) else None, page=page)
+        reply = await self.reply(intent, asked)
+        if in_thread:
+            await self.services.slack.chat_postEphemeral(
+                channel=str(channel),
+                user=key.user_id,
+                thread_ts=str(thread_ts),
+                text=reply.text,
+                blocks=reply.blocks,
+            )
+        else:
+            await self.services.slack.chat_postMessage(
+                channel=key.user_id, text=reply.text, blocks=reply.blocks
+            )
+
+    # -- App Home -----------------------------------------------------------------------------
+
+    async def publish_home(self, key: UserKey) -> None:
+        """Build the user's Home tab and publish it; a Clustermarket hiccup shows no bookings.
+
+        One at a time per user, so a slow refresh that started before a change (a disconnect,
+        a digest toggle) cannot land after it and show the old state.
+        """
+        lock = self._home_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            await self._publish_home(key)
+
+    async def _publish_home(self, key: UserKey) -> None:
+        services = self.services
+        link = services.store.get_link(key)
+        zone = await user_zone(services.slack, services.store, key)
+        now = datetime.now(UTC)
+        upcoming: list[Booking] = []
+        active = link is not None and link.status == "active"
+        if active:
+            try:
+                upcoming = await services.answerer.next_bookings(key, now)
+            except ClustermarketError as failure:
+                logger.warning("next bookings for the Home tab: %s", type(failure).__name__)
+        view = home_view(
+            linked_as=link.cm_user_name if link is not None else None,
+            broken=link is not None and not active,
+            connect_url=None if active else services.tickets.url(key),
+            next_bookings=upcoming,
+            tz_name=zone.key if zone is not None else "UTC",
+            now=now,
+            digest=digest_summary(services.store, key),
+            command=self.command,
+        )
+        await services.slack.views_publish(user_id=key.user_id, view=view)

@@ -1,0 +1,175 @@
+"""A whole world on loopback: the sandbox Clustermarket, a fake Slack, and the real bot between.
+
+The bot runs exactly as `cmbot serve` runs it (settings, services, Bolt with signature
+checks, the HTTP routes), only pointed at the sandbox and the fake Slack on free ports, with a
+temporary database and a fresh key. The demo, the Slack-level tests and the benchmarks all
+stand on this, so they exercise the code paths Slack would, not a second implementation.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+from aiohttp import web
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.fake_slack import FakeSlack, SlackRequester
+from bot.render.actions import CONNECT
+from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
+from bot.sandbox.browser import submit_authorize_page
+from bot.server import SLACK_EVENTS_PATH, BotServer
+from bot.services import Services
+
+SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of the fake Slack workspace and the sandbox user they sign in as."""
+
+    user_id: str
+    name: str
+    real_name: str
+    tz: str
+    cm_user_id: int
+
+
+PEOPLE = (
+    Person("U0ZOE", "zoe", "Zoë Ångström", "Europe/London", 15001),
+    Person("U0MARGARET", "margaret", "Margaret Okafor", "Europe/London", 15002),
+    Person("U0JOSE", "jose", "José Núñez", "Europe/Madrid", 15003),
+    Person("U0EMILY", "emily", "Emily Carter", "America/New_York", 15011),
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class World:
+    """Start with `async with World() as world:`; everything stops on exit."""
+
+    def __init__(
+        self,
+        *,
+        today: date | None = None,
+        knobs: SandboxKnobs | None = None,
+        database_path: Path | None = None,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.sandbox = Sandbox(today=today, knobs=knobs)
+        self.fake = FakeSlack()
+        for person in PEOPLE:
+            self.fake.add_user(
+                person.user_id, name=person.name, real_name=person.real_name, tz=person.tz
+            )
+        self._database_path = database_path
+        self._client_options = client_options or {}
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._runner: web.AppRunner | None = None
+        self.browser = httpx.AsyncClient(timeout=30.0)
+
+    async def start(self) -> None:
+        await self.sandbox.start()
+        await self.fake.start()
+        if self._database_path is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="cmbot-")
+            self._database_path = Path(self._folder.name) / "cmbot.db"
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.settings = Settings(
+            _env_file=None,
+            SLACK_BOT_TOKEN=SecretStr(self.fake.bot_token),
+            SLACK_SIGNING_SECRET=SecretStr(SIGNING_SECRET),
+            SLACK_API_URL=self.fake.api_url,
+            CLUSTERMARKET_API_URL=self.sandbox.api_url,
+            CLUSTERMARKET_OAUTH_URL=self.sandbox.oauth_url,
+            CLUSTERMARKET_CLIENT_ID=DEMO_CLIENT_ID,
+            CLUSTERMARKET_CLIENT_SECRET=SecretStr(DEMO_CLIENT_SECRET),
+            PUBLIC_URL=self.base_url,
+            DATABASE_PATH=str(self._database_path),
+            TOKEN_ENCRYPTION_KEY=[SecretStr(Fernet.generate_key().decode())],
+            HOST="127.0.0.1",
+            PORT=port,
+        )
+        self.services = Services.build(self.settings, **self._client_options)
+        self.conversation = Conversation(self.services)
+        self.bolt = build_app(self.conversation)
+        self.server = BotServer(self.conversation, self.bolt)
+        self._runner = web.AppRunner(self.server.web_app())
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.slack = SlackRequester(self.base_url + SLACK_EVENTS_PATH, SIGNING_SECRET, self.fake)
+
+    async def stop(self) -> None:
+        await self.slack.aclose()
+        await self.browser.aclose()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.services.aclose()
+        await self.fake.stop()
+        await self.sandbox.stop()
+        if self._folder is not None:
+            self._folder.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def link(self, person: Person, *, approve: bool = True) -> httpx.Response:
+        """Link `person` through the real flow: /cm connect, the button, the authorize page,
+        the callback. Returns the callback's page."""
+        await self.slack.command("connect", user_id=person.user_id)
+        url = await self.fake.wait_for(lambda: self.button_url(person.user_id))
+        return await self.follow_connect_link(url, person, approve=approve)
+
+    async def follow_connect_link(
+        self, url: str, person: Person, *, approve: bool = True
+    ) -> httpx.Response:
+        """What the browser does after the connect button: to Clustermarket and back."""
+        start = await self.browser.get(url)
+        if start.status_code != 302:
+            return start
+        callback = await submit_authorize_page(
+            self.browser, start.headers["location"], person.cm_user_id, approve=approve
+        )
+        return await self.browser.get(callback)
+
+    def button_url(self, user_id: str) -> str | None:
+        """The newest connect button's URL shown to this user, if any."""
+        for message in reversed(self.fake.seen_by(user_id)):
+            for block in message.blocks:
+                for element in _elements(block):
+                    if element.get("action_id") == CONNECT and element.get("url"):
+                        return str(element["url"])
+        return None
+
+
+def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [element for element in block.get("elements") or [] if isinstance(element, dict)]
+    accessory = block.get("accessory")
+    if isinstance(accessory, dict):
+        found.append(accessory)
+    return found

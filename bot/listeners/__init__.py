@@ -1,0 +1,14 @@
+"""Slack listeners, grouped by kind; each kind registers itself on the app."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.conversation import Conversation
+from bot.listeners import actions, commands, events
+
+
+def register_listeners(app: AsyncApp, conversation: Conversation) -> None:
+    commands.register(app, conversation)
+    events.register(app, conversation)
+    actions.register(app, conversation)

@@ -1,0 +1,55 @@
+"""`cmbot serve`: the bot in HTTP or Socket Mode, with the digest scheduler inside."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.digest.runner import DigestRunner
+from bot.digest.scheduler import DigestScheduler
+from bot.server import BotServer
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM, then stop taking requests and finish what is under way."""
+    services = Services.build(settings)
+    conversation = Conversation(services)
+    bolt = build_app(conversation)
+    server = BotServer(conversation, bolt)
+    runner = web.AppRunner(server.web_app(slack_events=not settings.socket_mode))
+    await runner.setup()
+    await web.TCPSite(runner, settings.HOST, settings.PORT).start()
+    socket: AsyncSocketModeHandler | None = None
+    if settings.SLACK_APP_TOKEN is not None:
+        socket = AsyncSocketModeHandler(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
+        await socket.connect_async()  # type: ignore[no-untyped-call]
+    scheduler = DigestScheduler(DigestRunner(services))
+    scheduler.start()
+    mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
+    logger.info("cmbot is up (%s); listening on %s:%d", mode, settings.HOST, settings.PORT)
+
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stopping.set)
+    try:
+        await stopping.wait()
+    finally:
+        logger.info("cmbot is stopping")
+        await scheduler.stop()
+        if socket is not None:
+            await socket.close_async()  # type: ignore[no-untyped-call]
+        await runner.cleanup()
+        await services.aclose()

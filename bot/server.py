@@ -1,0 +1,111 @@
+"""The bot's HTTP side: Slack's requests, the account-linking pages and the health check."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.config import OAUTH_CALLBACK_PATH
+from bot.conversation import Conversation
+from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
+from bot.pages import Page, link_page, render, ticket_page, unavailable_page
+
+logger = logging.getLogger(__name__)
+
+SLACK_EVENTS_PATH = "/slack/events"
+
+
+def _html(page: Page) -> web.Response:
+    return web.Response(
+        status=page.status,
+        text=render(page),
+        content_type="text/html",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+class BotServer:
+    """Routes for one process; `slack_events=False` in Socket Mode, where Slack uses the socket."""
+
+    def __init__(self, conversation: Conversation, bolt: AsyncApp) -> None:
+        self.conversation = conversation
+        self.services = conversation.services
+        self.bolt = bolt
+        self._background: set[asyncio.Task[None]] = set()
+
+    def web_app(self, *, slack_events: bool = True) -> web.Application:
+        app = web.Application()
+        if slack_events:
+            app.router.add_post(SLACK_EVENTS_PATH, self.slack_events)
+        app.router.add_get(CONNECT_PATH, self.connect)
+        app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
+        app.router.add_get("/healthz", self.healthz)
+        app.on_cleanup.append(self._finish_background)
+        return app
+
+    async def slack_events(self, request: web.Request) -> web.Response:
+        """Bolt verifies the signature (401 and nothing done when it fails) and dispatches."""
+        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def connect(self, request: web.Request) -> web.StreamResponse:
+        """A clicked connect button: mint the OAuth state now and send the browser on."""
+        command = self.services.settings.SLACK_COMMAND
+        try:
+            url = start_link(
+                self.services.tickets,
+                self.services.store,
+                self.services.clustermarket,
+                request.query.get("ticket", ""),
+            )
+        except TicketError:
+            return _html(ticket_page(command))
+        except Exception:
+            logger.exception("could not start account linking")
+            return _html(unavailable_page(command))
+        raise web.HTTPFound(url, headers={"Cache-Control": "no-store"})
+
+    async def oauth_callback(self, request: web.Request) -> web.Response:
+        query = request.query
+        result = await complete_link(
+            self.services.store,
+            self.services.clustermarket,
+            code=query.get("code"),
+            state=query.get("state"),
+            error=query.get("error"),
+        )
+        if result.outcome == "linked" and result.key is not None:
+            self._in_background(self.conversation.welcome(result))
+        command = self.services.settings.SLACK_COMMAND
+        return _html(link_page(result.outcome, command=command, name=result.name))
+
+    async def healthz(self, _: web.Request) -> web.Response:
+        try:
+            database_ok = self.services.store.ping()
+        except Exception:
+            database_ok = False
+        if not database_ok:
+            return web.json_response({"status": "error", "database": "unavailable"}, status=503)
+        return web.json_response({"status": "ok", "database": "ok"})
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        """Run after the page is answered; keep a reference so the task is not collected."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                logger.exception("background work after linking failed")
+
+        task = asyncio.create_task(guarded())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _finish_background(self, _: web.Application) -> None:
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)

@@ -1,0 +1,49 @@
+"""A Slack user's time zone, from users.info, cached in the store for a day."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clustermarket.tokens import UserKey
+from bot.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+async def user_zone(slack: AsyncWebClient, store: Store, key: UserKey) -> ZoneInfo | None:
+    """The user's profile zone; None when Slack has none (callers fall back to the lab's)."""
+    cached = store.cached_tz(key)
+    if cached is None:
+        cached = await _fetch_zone(slack, key)
+        if cached is None:
+            return None
+        store.cache_tz(key, cached)
+    try:
+        return ZoneInfo(cached)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+async def _fetch_zone(slack: AsyncWebClient, key: UserKey) -> str | None:
+    try:
+        response = await slack.users_info(user=key.user_id)
+    except SlackApiError as error:
+        logger.warning("users.info failed for %s: %s", key.user_id, error.response.get("error"))
+        return None
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+        logger.warning("users.info failed for %s: %s", key.user_id, type(error).__name__)
+        return None
+    user = response.get("user") or {}
+    name = user.get("tz") if isinstance(user, dict) else None
+    if not isinstance(name, str):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name

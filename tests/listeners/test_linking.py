@@ -1,0 +1,155 @@
+"""Account linking end to end: /cm connect, the browser's trip, and every failure page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import time_machine
+from slack_helpers import EMILY, ZOE, ask, find_button, words
+
+from bot.clustermarket.tokens import UserKey
+from bot.demo.world import World
+from bot.sandbox.browser import submit_authorize_page
+
+KEY = UserKey("T0CMBOT", ZOE.user_id)
+
+
+async def test_connect_links_and_dms_connected_as(world: World) -> None:
+    reply = await ask(world, "connect")
+    assert "Connect" in words(reply)
+    assert find_button(reply, "cm_connect")["url"].startswith(world.base_url)
+
+    page = await world.link(ZOE)
+
+    assert page.status_code == 200
+    assert "Zoë Ångström" in page.text
+    link = world.services.store.get_link(KEY)
+    assert link is not None and link.cm_user_id == ZOE.cm_user_id
+    dm = await world.fake.wait_for(lambda: world.fake.messages_in(ZOE.user_id))
+    assert "Zoë Ångström" in dm[0].text
+
+
+async def test_denied_consent_changes_nothing(world: World) -> None:
+    page = await world.link(ZOE, approve=False)
+    assert page.status_code == 200
+    assert "nothing changed" in page.text
+    assert world.services.store.get_link(KEY) is None
+    assert world.fake.messages_in(ZOE.user_id) == []
+
+
+async def _authorize_redirect(world: World) -> str:
+    """The callback URL Clustermarket sends the browser to after approval."""
+    await world.slack.command("connect", user_id=ZOE.user_id)
+    url = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
+    start = await world.browser.get(url)
+    assert start.status_code == 302
+    return await submit_authorize_page(world.browser, start.headers["location"], ZOE.cm_user_id)
+
+
+async def test_reused_state_is_refused_and_changes_nothing(world: World) -> None:
+    callback = await _authorize_redirect(world)
+    first = await world.browser.get(callback)
+    assert first.status_code == 200
+    world.services.store.delete_link(KEY)
+
+    again = await world.browser.get(callback)
+
+    assert again.status_code == 400
+    assert "already used" in again.text
+    assert world.services.store.get_link(KEY) is None
+
+
+async def test_unknown_state_is_refused(world: World) -> None:
+    callback = await _authorize_redirect(world)
+    query = parse_qs(urlsplit(callback).query)
+    forged = f"{world.base_url}/clustermarket/oauth/callback?code={query['code'][0]}&state=forged"
+    page = await world.browser.get(forged)
+    assert page.status_code == 400
+    assert "one of ours" in page.text
+    assert world.services.store.get_link(KEY) is None
+
+
+async def test_expired_state_is_refused(world: World) -> None:
+    callback = await _authorize_redirect(world)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=11), tick=True):
+        page = await world.browser.get(callback)
+    assert page.status_code == 400
+    assert "10 minutes" in page.text
+    assert world.services.store.get_link(KEY) is None
+
+
+async def test_failed_code_exchange_is_refused(world: World) -> None:
+    callback = await _authorize_redirect(world)
+    query = parse_qs(urlsplit(callback).query)
+    bad = f"{world.base_url}/clustermarket/oauth/callback?code=not-a-code&state={query['state'][0]}"
+    page = await world.browser.get(bad)
+    assert page.status_code == 502
+    assert "nothing was connected" in page.text
+    assert world.services.store.get_link(KEY) is None
+
+
+async def test_callback_without_state_is_incomplete(world: World) -> None:
+    page = await world.browser.get(f"{world.base_url}/clustermarket/oauth/callback?code=x")
+    assert page.status_code == 400
+    assert "incomplete" in page.text
+
+
+async def test_damaged_connect_link_says_get_a_fresh_one(world: World) -> None:
+    page = await world.browser.get(f"{world.base_url}/clustermarket/connect?ticket=garbage")
+    assert page.status_code == 400
+    assert "/cm connect" in page.text
+
+
+async def test_connect_link_still_works_an_hour_later(world: World) -> None:
+    await world.slack.command("connect", user_id=ZOE.user_id)
+    url = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=1), tick=True):
+        page = await world.follow_connect_link(url, ZOE)
+    assert page.status_code == 200
+    assert world.services.store.get_link(KEY) is not None
+
+
+async def test_the_question_that_prompted_connect_is_answered_after_linking(
+    world: World,
+) -> None:
+    reply = await ask(world, "bookings today", EMILY)
+    assert find_button(reply, "cm_connect")
+
+    page = await world.follow_connect_link(find_button(reply, "cm_connect")["url"], EMILY)
+
+    assert page.status_code == 200
+    messages = await world.fake.wait_for(
+        lambda: (found := world.fake.messages_in(EMILY.user_id)) and len(found) >= 2 and found
+    )
+    assert "Emily Carter" in messages[0].text
+    assert "booked today" in messages[1].text
+
+
+async def test_disconnect_revokes_and_forgets(world: World) -> None:
+    await world.link(ZOE)
+    revocations = world.sandbox.stats.revocations
+
+    reply = await ask(world, "disconnect")
+
+    assert "Disconnected" in words(reply)
+    assert world.services.store.get_link(KEY) is None
+    assert world.sandbox.stats.revocations > revocations
+    again = await ask(world, "disconnect")
+    assert "weren't connected" in words(again)
+
+
+async def test_tokens_are_not_in_the_database_file(world: World) -> None:
+    await world.link(ZOE)
+    link = world.services.store.get_link(KEY)
+    assert link is not None
+    database = Path(world.settings.DATABASE_PATH)
+    raw = b"".join(
+        path.read_bytes()
+        for path in (database, database.with_name(database.name + "-wal"))
+        if path.exists()
+    )
+    assert link.tokens.access_token.encode() not in raw
+    assert link.tokens.refresh_token is not None
+    assert link.tokens.refresh_token.encode() not in raw
