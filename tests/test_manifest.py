@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from bot.config import Settings
+from bot.demo.world import World
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 EVENTS_THE_BOT_HANDLES = {"app_mention", "message.im", "app_home_opened"}
@@ -60,3 +61,30 @@ def test_display_information_fits_slack_limits() -> None:
     assert 1 <= len(info["name"]) <= 35
     assert 1 <= len(info["description"]) <= 140
     assert 175 <= len(info["long_description"]) <= 4000
+
+
+async def test_the_bot_handles_every_command_and_event_the_manifest_subscribes_to() -> None:
+    """Bolt answers 404 to a request no listener takes; each the manifest sends must be taken."""
+    manifest = load_manifest()
+    async with World() as world:
+        for command in manifest["features"]["slash_commands"]:
+            ack = await world.slack.command("help", user_id="U0ZOE", command=command["command"])
+            assert ack.status_code == 200, command["command"]
+        samples: dict[str, dict[str, Any]] = {
+            "app_mention": {"type": "app_mention", "user": "U0ZOE", "text": "<@U0CMBOT> help"},
+            "message.im": {
+                "type": "message",
+                "channel_type": "im",
+                "user": "U0ZOE",
+                "text": "help",
+                "channel": world.fake.dm_channel_id("U0ZOE"),
+            },
+            "app_home_opened": {"type": "app_home_opened", "user": "U0ZOE", "tab": "home"},
+        }
+        for name in manifest["settings"]["event_subscriptions"]["bot_events"]:
+            event = {"channel": "C0LAB", "ts": world.fake.next_ts(), **samples[name]}
+            answer = await world.slack.event(event)
+            assert answer.status_code == 200, name
+        await world.fake.wait_for(lambda: world.fake.home_views.get("U0ZOE"))
+        unsubscribed = {"type": "reaction_added", "user": "U0ZOE", "reaction": "tada"}
+        assert (await world.slack.event(unsubscribed)).status_code == 404  # the check bites
