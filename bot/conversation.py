@@ -84,9 +84,14 @@ PERSONAL_INTENTS = (Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, D
 """Asked in a channel, these are answered to the asker alone."""
 
 
+ANSWER_DEADLINE = 20.0
+"""Seconds a person waits at most: after that they hear Clustermarket is slow, not silence."""
+
+
 class Conversation:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, answer_deadline: float = ANSWER_DEADLINE) -> None:
         self.services = services
+        self.answer_deadline = answer_deadline
         self.command = services.settings.SLACK_COMMAND
         self._home_locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -127,7 +132,13 @@ class Conversation:
             page=asked.page,
         )
         try:
-            return await self.services.answerer.answer(question, asker)
+            async with asyncio.timeout(self.answer_deadline):
+                return await self.services.answerer.answer(question, asker)
+        except TimeoutError:
+            logger.warning(
+                "answering %s took over %.0f s", type(question).__name__, self.answer_deadline
+            )
+            return error_reply("slow", self.command)
         except (NotLinked, ReconnectRequired) as missing:
             if isinstance(missing, ReconnectRequired):
                 await on_link_broken(self.services, asked.key)

@@ -34,6 +34,7 @@ from bot.clustermarket.errors import (
     OAuthError,
     RateLimited,
     ReconnectRequired,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from bot.clustermarket.models import (
@@ -354,7 +355,12 @@ class ClustermarketClient:
                     attempt,
                     time.monotonic() - started,
                 )
-                failure = UpstreamUnavailable(
+                unreachable = (
+                    UpstreamTimeout
+                    if isinstance(exc, httpx.TimeoutException)
+                    else UpstreamUnavailable
+                )
+                failure = unreachable(
                     f"Clustermarket could not be reached for {path} ({type(exc).__name__})"
                 )
                 delay = self._backoff(attempt)

@@ -27,6 +27,10 @@ class UpstreamUnavailable(ClustermarketError):
     """Clustermarket is down, slow, rate-limiting us, or answered something unreadable."""
 
 
+class UpstreamTimeout(UpstreamUnavailable):
+    """Clustermarket took longer to answer than we wait."""
+
+
 class RateLimited(UpstreamUnavailable):
     """Clustermarket kept answering 429 beyond our patience."""
 

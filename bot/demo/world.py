@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.conversation import Conversation
+from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
@@ -70,6 +70,7 @@ class World:
         knobs: SandboxKnobs | None = None,
         database_path: Path | None = None,
         client_options: dict[str, Any] | None = None,
+        answer_deadline: float = ANSWER_DEADLINE,
     ) -> None:
         self.sandbox = Sandbox(today=today, knobs=knobs)
         self.fake = FakeSlack()
@@ -79,6 +80,7 @@ class World:
             )
         self._database_path = database_path
         self._client_options = client_options or {}
+        self._answer_deadline = answer_deadline
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._runner: web.AppRunner | None = None
         self.browser = httpx.AsyncClient(timeout=30.0)
@@ -107,7 +109,7 @@ class World:
             PORT=port,
         )
         self.services = Services.build(self.settings, **self._client_options)
-        self.conversation = Conversation(self.services)
+        self.conversation = Conversation(self.services, answer_deadline=self._answer_deadline)
         self.bolt = build_app(self.conversation)
         self.server = BotServer(self.conversation, self.bolt)
         self._runner = web.AppRunner(self.server.web_app())

@@ -11,6 +11,7 @@ from bot.clustermarket.errors import (
     Forbidden,
     NotFound,
     RateLimited,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from bot.questions.commands import DEFAULT_COMMAND
@@ -86,11 +87,10 @@ def error_kind(error: BaseException) -> ErrorKind:
     failures to apologise for: they get the connect prompt.)"""
     if isinstance(error, RateLimited):
         return "rate_limited"
-    if isinstance(error, TimeoutError):
+    if isinstance(error, TimeoutError | UpstreamTimeout):
         return "slow"
     if isinstance(error, UpstreamUnavailable):
-        # The client names the transport failure in its message: "(ReadTimeout)".
-        return "slow" if "Timeout" in str(error) else "unavailable"
+        return "unavailable"
     if isinstance(error, Forbidden):
         return "forbidden"
     if isinstance(error, NotFound):

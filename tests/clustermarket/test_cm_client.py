@@ -22,6 +22,7 @@ from bot.clustermarket.errors import (
     OAuthError,
     RateLimited,
     ReconnectRequired,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from bot.clustermarket.models import (
@@ -577,3 +578,17 @@ async def test_retry_after_as_an_http_date_is_waited(
         me = await quirky.for_user(KEY).me()
     assert me.id == 5
     assert time.monotonic() - started >= 0.9  # the date has whole-second precision
+
+
+async def test_a_timeout_is_reported_as_slow_not_down(
+    sandbox: Sandbox, oauth: OAuthClient, store: Store, linked: TokenSet
+) -> None:
+    sandbox.knobs.latency = 0.5
+    async with (
+        httpx.AsyncClient(timeout=0.05) as impatient,
+        ClustermarketClient(
+            sandbox.api_url, "/me", oauth, store, http=impatient, max_attempts=2, backoff_base=0.001
+        ) as client,
+    ):
+        with pytest.raises(UpstreamTimeout, match="ReadTimeout"):
+            await client.for_user(KEY).me()

@@ -140,6 +140,14 @@ async def test_rate_limited_is_said_plainly(linked: World) -> None:
     assert "slow down" in words(await ask(linked, "labs"))
 
 
+async def test_slow_upstream_is_said_plainly() -> None:
+    async with World(answer_deadline=0.5) as world:
+        await world.link(ZOE)
+        world.sandbox.knobs.latency = 2.0
+        text = words(await ask(world, "labs"))
+    assert "taking too long" in text
+
+
 async def test_ack_comes_before_a_slow_answer(linked: World) -> None:
     linked.sandbox.knobs.latency = 1.0
     before = len(linked.fake.responses)

@@ -26,6 +26,7 @@ from bot.clustermarket.errors import (
     Forbidden,
     NotFound,
     RateLimited,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from bot.clustermarket.models import (
@@ -483,7 +484,7 @@ def test_help_on_one_topic() -> None:
             UpstreamUnavailable("Clustermarket answered HTTP 503 for /v1/bookings (4 attempts)"),
             "isn't answering",
         ),
-        (UpstreamUnavailable("could not be reached for /x (ReadTimeout)"), "taking too long"),
+        (UpstreamTimeout("could not be reached for /x (ReadTimeout)"), "taking too long"),
         (TimeoutError(), "taking too long"),
         (BadResponse("garbled"), "isn't answering"),
         (RateLimited("wait", 42.0), "try again in 42 seconds"),
