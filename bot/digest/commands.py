@@ -258,6 +258,15 @@ async def _labs_zone(services: Services, key: UserKey) -> str | None:
     return catalogue.common_zone()
 
 
+def _send_time(asked: dt.time | None, existing: Subscription | None) -> str:
+    """The time asked for, else the digest's current one, else the default (08:00)."""
+    if asked is not None:
+        return format_send_time(asked)
+    if existing is not None:
+        return existing.send_time
+    return format_send_time(DEFAULT_SEND_TIME)
+
+
 async def _turn_on(
     services: Services, intent: DigestOn, key: UserKey, now: dt.datetime, command: str
 ) -> Reply:
@@ -277,12 +286,7 @@ async def _turn_on(
     dm = await open_dm(services.slack, key.user_id)
     if dm is None:
         return dm_unavailable_reply(command=command)
-    if intent.time is not None:
-        send_time = format_send_time(intent.time)
-    elif existing is not None:
-        send_time = existing.send_time
-    else:
-        send_time = format_send_time(DEFAULT_SEND_TIME)
+    send_time = _send_time(intent.time, existing)
     subscription = store.save_subscription(
         kind="personal",
         team_id=key.team_id,
@@ -339,12 +343,7 @@ async def _channel_on(
     lab = found.chosen[0].item
     zone_name = zone_of(lab.timezone or catalogue.common_zone()).key
     existing = store.find_subscription(kind="channel", team_id=key.team_id, channel_id=channel_id)
-    if intent.time is not None:
-        send_time = format_send_time(intent.time)
-    elif existing is not None:
-        send_time = existing.send_time
-    else:
-        send_time = format_send_time(DEFAULT_SEND_TIME)
+    send_time = _send_time(intent.time, existing)
     subscription = store.save_subscription(
         kind="channel",
         team_id=key.team_id,
