@@ -1,4 +1,9 @@
-"""A running sandbox Clustermarket, the real encrypted store, a linked user and a client."""
+"""Shared by the client and answers tests: a sandbox Clustermarket on loopback (fixed `today`),
+the real encrypted store, a linked user and a client with millisecond backoff.
+
+Parametrize `today` indirectly to move the world: `@pytest.mark.parametrize("today",
+[date(2026, 3, 28)], indirect=True)`.
+"""
 
 from __future__ import annotations
 
@@ -41,8 +46,13 @@ Linker = Callable[..., TokenSet]
 
 
 @pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
-    async with Sandbox(today=TODAY, knobs=SandboxKnobs()) as running:
+def today(request: pytest.FixtureRequest) -> date:
+    return getattr(request, "param", TODAY)
+
+
+@pytest.fixture
+async def sandbox(today: date) -> AsyncIterator[Sandbox]:
+    async with Sandbox(today=today, knobs=SandboxKnobs()) as running:
         yield running
 
 
