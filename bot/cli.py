@@ -116,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry full request URLs
+
     try:
         code: int = args.run(args)
     except (SettingsError, StoreError) as error:

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.digest.runner import DigestRunner
 from bot.digest.scheduler import DigestScheduler
-from bot.server import BotServer
+from bot.server import BotServer, runner_for
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ async def serve(settings: Settings) -> None:
     conversation = Conversation(services)
     bolt = build_app(conversation)
     server = BotServer(conversation, bolt)
-    runner = web.AppRunner(server.web_app(slack_events=not settings.socket_mode))
+    runner = runner_for(server.web_app(slack_events=not settings.socket_mode))
     await runner.setup()
     await web.TCPSite(runner, settings.HOST, settings.PORT).start()
     socket: AsyncSocketModeHandler | None = None

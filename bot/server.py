@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
@@ -27,6 +28,26 @@ def _html(page: Page) -> web.Response:
         content_type="text/html",
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log lines without query strings: the OAuth callback's carries a code and a
+    state, the connect page's a ticket, and none of them may reach a log."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %d %.3fs',
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            time,
+        )
+
+
+def runner_for(app: web.Application) -> web.AppRunner:
+    """An AppRunner for the bot's routes with the query-free access log."""
+    return web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
 
 
 class BotServer:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import time_machine
 from slack_helpers import EMILY, ZOE, ask, find_button, words
 
@@ -153,3 +155,18 @@ async def test_tokens_are_not_in_the_database_file(world: World) -> None:
     assert link.tokens.access_token.encode() not in raw
     assert link.tokens.refresh_token is not None
     assert link.tokens.refresh_token.encode() not in raw
+
+
+async def test_no_code_state_or_ticket_reaches_the_logs(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="aiohttp.access")
+    caplog.set_level(logging.INFO, logger="bot")
+    callback = await _authorize_redirect(world)
+    await world.browser.get(callback)
+    query = parse_qs(urlsplit(callback).query)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/clustermarket/oauth/callback" in logged  # the access log is on
+    assert query["code"][0] not in logged
+    assert query["state"][0] not in logged
+    assert "ticket=" not in logged
