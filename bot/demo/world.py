@@ -28,7 +28,7 @@ from bot.fake_slack import FakeSlack, SlackRequester
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.sandbox.browser import submit_authorize_page
-from bot.server import SLACK_EVENTS_PATH, BotServer
+from bot.server import SLACK_EVENTS_PATH, BotServer, runner_for
 from bot.services import Services
 
 SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
@@ -112,7 +112,7 @@ class World:
         self.conversation = Conversation(self.services, answer_deadline=self._answer_deadline)
         self.bolt = build_app(self.conversation)
         self.server = BotServer(self.conversation, self.bolt)
-        self._runner = web.AppRunner(self.server.web_app())
+        self._runner = runner_for(self.server.web_app())
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self.slack = SlackRequester(self.base_url + SLACK_EVENTS_PATH, SIGNING_SECRET, self.fake)
