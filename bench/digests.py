@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/digests.py [--users 1000] [--latency 0.05] [--kill-a
                                         [--burst-size 20]
 
 The sandbox Clustermarket (50 ms latency on every call) and a fake Slack run in this process;
-the digest runner runs as cron would, in a child process (`python -m bot.digest.cli`), with
+the digest runner runs as cron would, in a child process (`python -m bot digest run-due`), with
 the fake Slack answering bursts of HTTP 429 to chat.postMessage while it works (20 after
 every 150 calls, Retry-After 1 s). Each Slack
 user is linked to one of the sandbox's 12 demo accounts (tokens granted directly) and has a
@@ -223,7 +223,7 @@ def child_env(fake: FakeSlack, sandbox: Sandbox, database: Path, key: str) -> di
 async def spawn(
     env: dict[str, str], folder: Path, now: dt.datetime | None
 ) -> asyncio.subprocess.Process:
-    arguments = [sys.executable, "-m", "bot.digest.cli"]
+    arguments = [sys.executable, "-m", "bot", "digest", "run-due"]
     if now is not None:
         arguments += ["--now", now.isoformat()]
     return await asyncio.create_subprocess_exec(

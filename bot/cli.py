@@ -117,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry full request URLs
+    logging.getLogger("slack_sdk").setLevel(logging.WARNING)  # a line per retried 429
 
     try:
         code: int = args.run(args)
