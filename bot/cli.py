@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from cryptography.fernet import Fernet
 
 from bot.config import SettingsError, load_settings
+from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments, run_due_command
 from bot.sandbox import SandboxKnobs, run_sandbox
 from bot.serve import serve
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)"
     )
     serve_command.set_defaults(run=_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="the bot with a sandbox Clustermarket and a stand-in Slack; needs no settings",
+    )
+    add_demo_arguments(demo)
+    demo.set_defaults(run=demo_command)
 
     digest = commands.add_parser("digest", help="daily booking digests")
     digest_commands = digest.add_subparsers(dest="digest_command", required=True, metavar="COMMAND")
