@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Literal, TypeGuard, assert_never
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.answers.catalogue import Catalogue, CatalogueCache, gather_all
-from bot.clustermarket.client import ClustermarketClient, UserApi
+from bot.answers.catalogue import Catalogue, CatalogueCache
+from bot.clustermarket.client import ClustermarketClient, UserApi, gather_all
 from bot.clustermarket.errors import (
     ClustermarketError,
     Forbidden,

@@ -12,9 +12,9 @@ import asyncio
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from bot.clustermarket.client import UserApi
+from bot.clustermarket.client import UserApi, gather_all
 from bot.clustermarket.errors import Forbidden, NotFound
 from bot.clustermarket.models import Account, AccountSummary, EquipmentSummary, GroupSummary
 from bot.clustermarket.tokens import UserKey
@@ -29,19 +29,6 @@ from bot.render.views import (
 )
 
 T = TypeVar("T")
-
-
-async def gather_all(*awaitables: Awaitable[Any]) -> list[Any]:
-    """Run concurrently and return the results in order; the first failure cancels the rest
-    (asyncio.gather would leave them running) and is raised."""
-    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 async def _or_none(awaitable: Awaitable[T]) -> T | None:

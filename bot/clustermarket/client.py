@@ -18,7 +18,7 @@ import math
 import random
 import time
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -76,6 +76,19 @@ def make_http_client() -> httpx.AsyncClient:
         headers={"User-Agent": "cmbot/0.1"},
         follow_redirects=False,
     )
+
+
+async def gather_all(*awaitables: Awaitable[Any]) -> list[Any]:
+    """Run concurrently and return the results in order; the first failure cancels the rest
+    (asyncio.gather would leave them running) and is raised."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 class ClustermarketClient:
@@ -243,14 +256,8 @@ class ClustermarketClient:
                 items, _ = await self._get_page(key, path, model, query, number)
                 return items
 
-        tasks = [asyncio.create_task(fetch(number)) for number in numbers]
-        try:
-            return list(await asyncio.gather(*tasks))
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
+        pages: list[list[M]] = await gather_all(*(fetch(number) for number in numbers))
+        return pages
 
     async def _get_page(
         self, key: UserKey, path: str, model: type[M], query: Params, number: int
