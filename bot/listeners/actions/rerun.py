@@ -32,17 +32,12 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         await ack()
         key, channel = clicked(body)
         shared = await conversation.share(action.get("value") or "", Asked(key, channel))
-        if shared.public:
-            await respond(
-                text=shared.reply.text,
-                blocks=shared.reply.blocks,
-                response_type="in_channel",
-                replace_original=False,
-            )
-        else:
-            await respond(
-                text=shared.reply.text, blocks=shared.reply.blocks, response_type="ephemeral"
-            )
+        await respond(
+            text=shared.reply.text,
+            blocks=shared.reply.blocks,
+            response_type="in_channel" if shared.public else "ephemeral",
+            replace_original=False,
+        )
 
     async def replace_with_rerun(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
