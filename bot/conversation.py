@@ -177,6 +177,8 @@ class Conversation:
             public = await self.reply(intent, asked)
             if public.shareable:
                 return Said(shared_by(public, asked.key.user_id), visible=True)
+            if public.failure:  # no second wait on a Clustermarket that just failed
+                return Said(public, visible=False)
         return Said(await self.reply(intent, replace(asked, audience="private")), visible=False)
 
     def first_sight(self, event_id: str) -> bool:
@@ -208,6 +210,8 @@ class Conversation:
         shared = await self.reply(intent, replace(asked, page=page, audience="channel"))
         if shared.shareable:
             return Shared(shared_by(shared, asked.key.user_id), public=True)
+        if shared.failure:
+            return Shared(shared, public=False)
         private = await self.reply(intent, replace(asked, page=page, audience="private"))
         return Shared(private, public=False)
 

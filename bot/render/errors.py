@@ -4,6 +4,7 @@ what happened in plain words, whose side it is on, and what to do next."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Literal
 
 from bot.clustermarket.errors import (
@@ -38,7 +39,8 @@ def error_reply(
     retry_after: float | None = None,
     ctx: RenderContext | None = None,
 ) -> Reply:
-    """The reply for one kind of failure; `ctx` only decides the audience."""
+    """The reply for one kind of failure, the same for any audience (`ctx` gives the command):
+    it is only ever shown to the asker."""
     messages: dict[ErrorKind, tuple[str, str]] = {
         "unavailable": (
             "😕 Clustermarket isn't answering right now.",
@@ -73,8 +75,8 @@ def error_reply(
     }
     title, advice = messages[kind]
     blocks = [kit.section(f"*{title}*\n{advice}")]
-    context = ctx or RenderContext(command=command)
-    return simple(context, f"{title} {advice}", blocks)
+    context = RenderContext(command=ctx.command if ctx else command)
+    return replace(simple(context, f"{title} {advice}", blocks), failure=True)
 
 
 def unexpected_error_reply(command: str = DEFAULT_COMMAND) -> Reply:

@@ -39,11 +39,13 @@ class Reply:
     """What to post: `text` for notifications and screen readers, `blocks` for the layout.
 
     `shareable` marks a real answer; prompts, questions back and errors stay with the asker.
+    `failure` marks an error reply: it reads the same whoever it is shown to.
     """
 
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
     shareable: bool = False
+    failure: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def shared_by(reply: Reply, user_id: str) -> Reply:
     ]
     if not any(block.get("block_id") == SHARED_BY_BLOCK_ID for block in reply.blocks):
         blocks = [*blocks[: MAX_MESSAGE_BLOCKS - 1], line]
-    return Reply(reply.text, blocks, reply.shareable)
+    return replace(reply, blocks=blocks)
 
 
 def _redact_text(text: str) -> str:
@@ -159,8 +161,8 @@ def _redact_text(text: str) -> str:
 
 
 def _redacted(reply: Reply) -> Reply:
-    return Reply(
-        _redact_text(reply.text), [_redact(block) for block in reply.blocks], reply.shareable
+    return replace(
+        reply, text=_redact_text(reply.text), blocks=[_redact(block) for block in reply.blocks]
     )
 
 

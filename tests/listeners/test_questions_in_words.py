@@ -130,3 +130,15 @@ async def test_a_slack_retry_is_not_answered_twice(linked: World) -> None:
         if message.bot_id and message.thread_ts is not None
     ]
     assert len(answers) == 1
+
+
+async def test_clustermarket_down_is_told_privately_after_one_try(linked: World) -> None:
+    linked.sandbox.knobs.error_rate = 1.0
+    before = linked.sandbox.stats.total("GET /v1")
+    await linked.slack.mention("what's in the sequencing group?", user_id=ZOE.user_id)
+    answer = await reply_in_thread(linked, "C0LAB")
+    assert answer.ephemeral_for == ZOE.user_id
+    assert "Clustermarket isn't answering" in text_of(answer)
+    # one failed round for the names, one for the answer; no third round to re-render it
+    attempts = 4  # the client's default max_attempts
+    assert linked.sandbox.stats.total("GET /v1") - before == 2 * attempts
