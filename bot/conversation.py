@@ -176,7 +176,7 @@ class Conversation:
         if not isinstance(intent, PERSONAL_INTENTS):
             public = await self.reply(intent, asked)
             if public.shareable:
-                return Said(shared_by(public, asked.key.user_id), visible=True)
+                return Said(shared_by(public, asked.key.user_id, how="Asked"), visible=True)
             if public.failure:  # no second wait on a Clustermarket that just failed
                 return Said(public, visible=False)
         return Said(await self.reply(intent, replace(asked, audience="private")), visible=False)

@@ -137,13 +137,14 @@ def shared_line(text: str) -> dict[str, Any]:
     return block
 
 
-def shared_by(reply: Reply, user_id: str) -> Reply:
-    """The channel version with its shared-by line saying who shared it ("Shared by @Zoë").
+def shared_by(reply: Reply, user_id: str, *, how: str = "Shared") -> Reply:
+    """The channel version with its last line saying whose it is ("Shared by @Zoë", or
+    "Asked by @Zoë" for a question answered in a thread).
 
     `user_id` is a Slack user id (U…/W…); anything else fills in no mention.
     """
     who = f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else "someone"
-    line = shared_line(f"Shared by {who} · from Clustermarket")
+    line = shared_line(f"{how} by {who} · from Clustermarket")
     blocks = [
         line if block.get("block_id") == SHARED_BY_BLOCK_ID else block for block in reply.blocks
     ]

@@ -45,6 +45,7 @@ async def test_mention_is_answered_visibly_in_the_thread(linked: World) -> None:
     assert "NanoDrop One" in text_of(answer)
     assert "@northbridge" not in text_of(answer)  # no emails in a channel
     assert "action_id" not in text_of(answer)  # no buttons for everyone
+    assert f"Asked by <@{ZOE.user_id}>" in text_of(answer)
 
 
 async def test_mention_in_the_middle_of_a_sentence(linked: World) -> None:
