@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from bot.clustermarket.client import ClustermarketClient, make_http_client
 from bot.clustermarket.models import Booking
 from bot.clustermarket.oauth import OAuthClient
 from bot.clustermarket.tokens import UserKey
+from bot.demo.world import free_port
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from bot.sandbox.browser import submit_authorize_page
 from bot.store import Store
@@ -37,13 +37,6 @@ from bot.store import Store
 KEY = UserKey("TBENCH", "UBENCH")
 REDIRECT_URI = "http://localhost:3000/clustermarket/oauth/callback"
 Fetch = Callable[[], Awaitable[list[Booking]]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @asynccontextmanager

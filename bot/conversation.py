@@ -34,6 +34,7 @@ from bot.questions.commands import (
 )
 from bot.questions.words import clean_message, parse_question
 from bot.render import (
+    Audience,
     Reply,
     connect_prompt,
     connected_message,
@@ -48,8 +49,6 @@ from bot.services import Services
 from bot.slack_users import user_zone
 
 logger = logging.getLogger(__name__)
-
-Audience = Literal["private", "channel"]
 
 
 @dataclass(frozen=True)

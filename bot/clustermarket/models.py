@@ -13,9 +13,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-INACTIVE_BOOKING_STATUSES = frozenset({"cancelled", "canceled", "declined"})
-"""Booking states that do not occupy the equipment."""
-
 
 def _none_as_empty(value: Any) -> Any:
     """A null list is an empty list; null items inside a list are dropped."""
@@ -179,11 +176,6 @@ class Booking(ApiModel):
     requested_at: LenientDatetime = None
 
     @property
-    def is_active(self) -> bool:
-        """Whether the booking holds the equipment; unknown states count as holding it."""
-        return (self.status or "").strip().lower() not in INACTIVE_BOOKING_STATUSES
-
-    @property
     def ends_at(self) -> datetime | None:
         """The end time, or start + duration when the end is missing."""
         if self.end_time is not None:
@@ -191,17 +183,6 @@ class Booking(ApiModel):
         if self.start_time is not None and self.duration is not None:
             return self.start_time + timedelta(minutes=self.duration)
         return None
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        """Whether [start_time, end) meets the half-open window [start, end).
-
-        A booking without a start, or without any way to know its end, overlaps nothing:
-        it cannot be placed on a timeline.
-        """
-        ends_at = self.ends_at
-        if self.start_time is None or ends_at is None:
-            return False
-        return self.start_time < as_utc_aware(end) and as_utc_aware(start) < ends_at
 
 
 class GroupSummary(ApiModel):

@@ -18,6 +18,8 @@ from bot.clustermarket.models import (
     Ref,
     User,
 )
+from bot.questions.days import in_window, is_active
+from bot.questions.when import Window
 
 ALL_MODELS = (Ref, AccountSummary, Account, EquipmentSummary, Equipment, Booking, GroupSummary)
 
@@ -99,8 +101,9 @@ def test_booking_with_every_nested_object_null() -> None:
     assert booking.equipment is None and booking.requester is None
     assert booking.start_time is None and booking.end_time is None
     assert booking.cost == "12.5"
-    assert booking.is_active
-    assert not booking.overlaps(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    assert is_active(booking.status)
+    year = Window(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), "2026")
+    assert in_window([booking], year) == []  # no times: placed on no timeline
 
 
 def test_booking_datetimes_are_timezone_aware() -> None:
@@ -118,24 +121,28 @@ def test_booking_datetimes_are_timezone_aware() -> None:
     assert booking.requested_at == datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
 
 
-def test_booking_is_active() -> None:
+def test_booking_statuses_that_hold_the_equipment() -> None:
     for status in ("requested", "approved", "completed", "ordered", "something_new"):
-        assert Booking(status=status).is_active
+        assert is_active(Booking(status=status).status)
     for status in ("cancelled", "Canceled", "DECLINED"):
-        assert not Booking(status=status).is_active
+        assert not is_active(Booking(status=status).status)
 
 
 def test_booking_overlaps_half_open() -> None:
     start = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
     booking = Booking(start_time=start, end_time=start + timedelta(hours=2))
-    assert booking.overlaps(start + timedelta(hours=1), start + timedelta(hours=3))
-    assert booking.overlaps(start - timedelta(hours=1), start + timedelta(minutes=1))
-    assert not booking.overlaps(start + timedelta(hours=2), start + timedelta(hours=3))
-    assert not booking.overlaps(start - timedelta(hours=1), start)
+
+    def overlaps(first: datetime, last: datetime) -> bool:
+        return in_window([booking], Window(first, last, "window")) == [booking]
+
+    assert overlaps(start + timedelta(hours=1), start + timedelta(hours=3))
+    assert overlaps(start - timedelta(hours=1), start + timedelta(minutes=1))
+    assert not overlaps(start + timedelta(hours=2), start + timedelta(hours=3))
+    assert not overlaps(start - timedelta(hours=1), start)
     # A naive window is UTC; a window in another zone compares by instant.
-    assert booking.overlaps(datetime(2026, 3, 25, 10, 0), datetime(2026, 3, 25, 10, 30))
+    assert overlaps(datetime(2026, 3, 25, 10, 0), datetime(2026, 3, 25, 10, 30))
     plus_two = timezone(timedelta(hours=2))
-    assert booking.overlaps(
+    assert overlaps(
         datetime(2026, 3, 25, 12, 0, tzinfo=plus_two), datetime(2026, 3, 25, 13, 0, tzinfo=plus_two)
     )
 
@@ -144,8 +151,8 @@ def test_booking_end_from_duration() -> None:
     start = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
     booking = Booking(start_time=start, duration=90)
     assert booking.ends_at == start + timedelta(minutes=90)
-    assert booking.overlaps(start + timedelta(minutes=89), start + timedelta(hours=5))
-    assert not booking.overlaps(start + timedelta(minutes=90), start + timedelta(hours=5))
+    assert booking.ends_at > start + timedelta(minutes=89)
+    assert not booking.ends_at > start + timedelta(minutes=90)
     assert Booking(start_time=start).ends_at is None
 
 
