@@ -7,6 +7,8 @@ Parametrize `today` indirectly to move the world: `@pytest.mark.parametrize("tod
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,6 +22,18 @@ from bot.clustermarket.oauth import OAuthClient
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.sandbox import ALL_SCOPES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.store import Store
+
+FAR_FROM_UTC = ("Pacific/Kiritimati", "America/Adak")
+"""UTC+14 and UTC-10/-9: each test worker runs in one, so nothing may assume the machine's zone."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Put each xdist worker in a zone far from UTC, unless TZ was chosen for the run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and worker[2:].isdigit() and "TZ" not in os.environ:
+        os.environ["TZ"] = FAR_FROM_UTC[int(worker[2:]) % len(FAR_FROM_UTC)]
+        time.tzset()
+
 
 TODAY = date(2026, 3, 25)
 KEY = UserKey("T1", "U1")
