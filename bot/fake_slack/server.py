@@ -35,6 +35,8 @@ JSON_ARGS = ("blocks", "attachments", "metadata", "view")
 """Arguments Slack accepts as JSON text inside a form body; the fake decodes them."""
 
 MAX_TEXT = 40_000
+_TOKEN_KINDS = ("xoxb-", "xapp-")
+"""A bot token where an app-level one belongs (or the reverse) is `not_allowed_token_type`."""
 RESPONSE_URL_USES = 5
 TRIGGER_LIFETIME = 3.0
 DEFAULT_PAGE = 100
@@ -259,6 +261,15 @@ class FakeSlack:
         }
         self.add_user(bot_user_id, name="cmbot", real_name="cmbot", tz="UTC", is_bot=True)
         self.add_channel("C0LAB", "lab")
+        self._method_tokens: dict[str, str] = {}
+
+    def add_method(
+        self, method: str, handler: Callable[[dict[str, Any]], dict[str, Any]], *, token: str
+    ) -> None:
+        """Serve one more Web API method that takes its own token (e.g. the Socket Mode
+        server's `apps.connections.open`, which wants the app-level `xapp-` token)."""
+        self._handlers[method] = handler
+        self._method_tokens[method] = token
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -508,7 +519,10 @@ class FakeSlack:
         try:
             if token is None:
                 raise _ApiError("not_authed")
-            if not secrets.compare_digest(token, self.bot_token):
+            expected = self._method_tokens.get(method, self.bot_token)
+            if token.startswith(_TOKEN_KINDS) and token[:5] != expected[:5]:
+                raise _ApiError("not_allowed_token_type")
+            if not secrets.compare_digest(token, expected):
                 raise _ApiError("invalid_auth")
             return web.json_response({"ok": True, **handler(args)})
         except _ApiError as error:
