@@ -151,22 +151,35 @@ class World:
         self, url: str, person: Person, *, approve: bool = True
     ) -> httpx.Response:
         """What the browser does after the connect button: to Clustermarket and back."""
-        start = await self.browser.get(url)
-        if start.status_code != 302:
-            return start
-        callback = await submit_authorize_page(
-            self.browser, start.headers["location"], person.cm_user_id, approve=approve
-        )
-        return await self.browser.get(callback)
+        return await follow_connect_link(self.browser, url, person, approve=approve)
 
     def button_url(self, user_id: str) -> str | None:
         """The newest connect button's URL shown to this user, if any."""
-        for message in reversed(self.fake.seen_by(user_id)):
-            for block in message.blocks:
-                for element in _elements(block):
-                    if element.get("action_id") == CONNECT and element.get("url"):
-                        return str(element["url"])
-        return None
+        return connect_button_url(self.fake, user_id)
+
+
+async def follow_connect_link(
+    browser: httpx.AsyncClient, url: str, person: Person, *, approve: bool = True
+) -> httpx.Response:
+    """The browser after a connect button: the bot's start URL, Clustermarket's authorize
+    page (signing in as `person`), and back to the bot's callback, whose page it returns."""
+    start = await browser.get(url)
+    if start.status_code != 302:
+        return start
+    callback = await submit_authorize_page(
+        browser, start.headers["location"], person.cm_user_id, approve=approve
+    )
+    return await browser.get(callback)
+
+
+def connect_button_url(fake: FakeSlack, user_id: str) -> str | None:
+    """The newest connect button's URL the fake Slack showed this user, if any."""
+    for message in reversed(fake.seen_by(user_id)):
+        for block in message.blocks:
+            for element in _elements(block):
+                if element.get("action_id") == CONNECT and element.get("url"):
+                    return str(element["url"])
+    return None
 
 
 def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:
