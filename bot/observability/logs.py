@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import logging
 import sys
-from typing import Literal
+from typing import Literal, TextIO
 
 from bot.observability.context import current_request
 
@@ -84,12 +84,27 @@ class TextFormatter(logging.Formatter):
         return f"{text} [{tail}]"
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time (as logging's last resort does); being
+    ours, configuring again replaces it and leaves other handlers (a test's) alone."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        """StreamHandler sets a fixed stream; this one has none to keep."""
+
+
 def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> None:
     """Route every logger to stderr in the chosen format; libraries kept at their floors."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for previous in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
     numeric = logging.getLevelNamesMapping()[level]
     root.setLevel(numeric)
     for name, floor in LIBRARY_FLOORS.items():
