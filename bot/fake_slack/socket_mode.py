@@ -288,7 +288,8 @@ class SocketModeRequester(SlackRequester):
     """What Slack sends to an app in Socket Mode: the same payloads, as socket envelopes."""
 
     def __init__(self, server: SocketModeServer, *, team_id: str | None = None) -> None:
-        super().__init__(server.base_url, secrets.token_hex(8), server.fake, team_id=team_id)
+        # no events URL nor signing secret: nothing is posted, every delivery is an envelope
+        super().__init__("socket-mode:", secrets.token_hex(8), server.fake, team_id=team_id)
         self.server = server
 
     async def _deliver_command(self, form: dict[str, str]) -> httpx.Response:
