@@ -171,13 +171,17 @@ async def serve_standin(host: str, port: int, api_port: int, socket_port: int) -
         await standin.stop()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.demo.slack_standin", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address of the /try page")
     parser.add_argument("--port", type=int, default=8766, help="port of the /try page (8766)")
     parser.add_argument("--api-port", type=int, default=8767, help="Web API, on loopback")
     parser.add_argument("--socket-port", type=int, default=8768, help="Socket Mode, on loopback")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_standin(args.host, args.port, args.api_port, args.socket_port))
 
