@@ -13,8 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from aiohttp import web
@@ -25,6 +24,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
+from bot.lifecycle import AsyncRunning
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.sandbox.browser import submit_authorize_page
@@ -60,7 +60,7 @@ def free_port() -> int:
         return port
 
 
-class World:
+class World(AsyncRunning):
     """Start with `async with World() as world:`; everything stops on exit."""
 
     def __init__(
@@ -127,18 +127,6 @@ class World:
         await self.sandbox.stop()
         if self._folder is not None:
             self._folder.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def link(self, person: Person, *, approve: bool = True) -> httpx.Response:
         """Link `person` through the real flow: /cm connect, the button, the authorize page,

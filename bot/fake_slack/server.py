@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.fake_slack.blocks import MAX_MESSAGE_BLOCKS, block_errors, view_errors
+from bot.lifecycle import AsyncRunning
 
 T = TypeVar("T")
 
@@ -208,7 +208,7 @@ def _limit(args: dict[str, Any]) -> int:
     return max(1, min(value, MAX_PAGE))
 
 
-class FakeSlack:
+class FakeSlack(AsyncRunning):
     """Slack's Web API and response URLs on a loopback port, with its state open to tests."""
 
     def __init__(
@@ -294,18 +294,6 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:

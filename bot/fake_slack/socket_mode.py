@@ -22,14 +22,14 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.fake_slack.requester import SlackRequester
 from bot.fake_slack.server import FakeSlack
+from bot.lifecycle import AsyncRunning
 
 APP_TOKEN = "xapp-1-A0CMBOT-1-fake-app-level-token"  # noqa: S105 - the fake's well-known token
 ACK_DEADLINE = 3.0
@@ -51,7 +51,7 @@ class _Connection:
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-class SocketModeServer:
+class SocketModeServer(AsyncRunning):
     """Socket Mode for one app on a loopback port; registers `apps.connections.open` on `fake`."""
 
     def __init__(
@@ -97,18 +97,6 @@ class SocketModeServer:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:
