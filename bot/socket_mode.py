@@ -11,9 +11,12 @@ slack_sdk's aiohttp client reconnects by itself: at once after a close frame or 
 - a reconnect that never starts (its monitor task gone, or stuck) leaves a process that looks
   alive and hears nothing (slackapi/python-slack-sdk#1701, #1922).
 
-The watchdog checks the connection every ping interval. When it has been down for longer
-than the client's own recovery takes (`patience`), it clears the stale URL, so a retrying
-loop asks Slack for a fresh one on its next turn, and starts a reconnect if none is running.
+The watchdog looks at the connection every second (an in-memory check). When it finds it
+down and no reconnect under way, it starts one at once, rather than leaving a dropped
+connection deaf until the client's monitor next wakes (up to a ping interval later); the
+client's lock keeps the two from ever connecting twice. When the connection has stayed down
+for `patience`, it also clears the stale URL, so a retrying loop asks Slack for a fresh one
+on its next turn.
 `connected()` is what `/healthz` reports; the state is also the `cmbot_socket_mode_connected`
 gauge, and each change is one log line.
 """
@@ -35,7 +38,9 @@ from bot.observability import record_socket_connected, slack_request
 logger = logging.getLogger(__name__)
 
 PING_INTERVAL = 10.0
-"""Seconds between the client's pings, and between the watchdog's checks (Bolt's default)."""
+"""Seconds between the client's pings (Bolt's default); a connection silent for four is stale."""
+CHECK_EVERY = 1.0
+"""Seconds between the watchdog's looks at the connection."""
 
 
 class _OneLine(logging.Filter):
@@ -72,13 +77,14 @@ class SocketModeLink:
         app_token: str,
         *,
         ping_interval: float = PING_INTERVAL,
+        check_every: float = CHECK_EVERY,
         patience: float | None = None,
     ) -> None:
         self.handler = _ObservedHandler(
             bolt, app_token, logger=_sdk_logger(), ping_interval=ping_interval
         )
         self.client = self.handler.client
-        self.ping_interval = ping_interval
+        self.check_every = check_every
         self.patience = patience if patience is not None else 2 * ping_interval
         self._down_since: float | None = None
         self._watchdog: asyncio.Task[None] | None = None
@@ -105,14 +111,14 @@ class SocketModeLink:
 
     async def _watch(self) -> None:
         while True:
-            await asyncio.sleep(self.ping_interval)
+            await asyncio.sleep(self.check_every)
             try:
                 await self.check()
             except Exception:
                 logger.exception("the Socket Mode watchdog failed to check the connection")
 
     async def check(self, now: float | None = None) -> None:
-        """One look at the connection; acts once it has been down for `patience` seconds."""
+        """One look: reconnect when down; after `patience` down, also drop the stale URL."""
         moment = time.monotonic() if now is None else now
         up = await self.connected()
         record_socket_connected(up)
@@ -124,15 +130,13 @@ class SocketModeLink:
         if self._down_since is None:
             logger.warning("Socket Mode connection to Slack lost; reconnecting")
             self._down_since = moment
-            return
-        if moment - self._down_since < self.patience:
-            return
-        logger.warning(
-            "Socket Mode still down after %.0f s; asking Slack for a fresh connection URL",
-            moment - self._down_since,
-        )
-        self._down_since = moment  # another `patience` before the next nudge
-        self.client.wss_uri = None  # a retrying connect() loop asks for a new one
+        elif moment - self._down_since >= self.patience:
+            logger.warning(
+                "Socket Mode still down after %.0f s; asking Slack for a fresh connection URL",
+                moment - self._down_since,
+            )
+            self._down_since = moment  # another `patience` before the next fresh URL
+            self.client.wss_uri = None  # a retrying connect() loop asks for a new one
         reconnecting = self._reconnect is not None and not self._reconnect.done()
         if not reconnecting and not self.client.connect_operation_lock.locked():
             self._reconnect = asyncio.create_task(self.client.connect_to_new_endpoint())

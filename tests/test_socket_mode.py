@@ -25,7 +25,9 @@ PING = 0.1
 @pytest.fixture
 async def socket_world() -> AsyncIterator[tuple[World, SocketModeServer, SocketModeLink]]:
     async with World() as world, SocketModeServer(world.fake, ticket_lifetime=0.3) as server:
-        link = SocketModeLink(world.bolt, server.app_token, ping_interval=PING, patience=0.3)
+        link = SocketModeLink(
+            world.bolt, server.app_token, ping_interval=PING, check_every=PING, patience=0.3
+        )
         world.server.socket_connected = link.connected
         await link.start()
         try:
