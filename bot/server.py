@@ -76,8 +76,9 @@ class BotServer:
     async def slack_events(self, request: web.Request) -> web.Response:
         """Bolt verifies the signature (401 and nothing done when it fails) and dispatches."""
         bolt_request = await to_bolt_request(request)
-        with slack_request(bolt_request.body):
+        with slack_request(bolt_request.body) as observed:
             bolt_response = await self.bolt.async_dispatch(bolt_request)
+            observed.status = bolt_response.status
         return await to_aiohttp_response(bolt_response)
 
     async def connect(self, request: web.Request) -> web.StreamResponse:

@@ -29,7 +29,9 @@ import logging
 import time
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -64,8 +66,12 @@ class _ObservedHandler(AsyncSocketModeHandler):
     """Each envelope handled inside `slack_request`, as `/slack/events` does for HTTP."""
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-        with slack_request(req.payload):
-            await super().handle(client, req)
+        """Bolt's own `handle` (dispatch, then the ack on the socket), with its status seen."""
+        started = time.time()
+        with slack_request(req.payload) as observed:
+            bolt_response: BoltResponse = await run_async_bolt_app(self.app, req)
+            observed.status = bolt_response.status
+            await send_async_response(client, req, bolt_response, started)
 
 
 class SocketModeLink:

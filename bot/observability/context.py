@@ -34,13 +34,18 @@ _INTERACTIONS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class RequestContext:
-    """The request a log line belongs to; `team` is None when the body names none."""
+    """The request a log line belongs to; `team` is None when the body names none.
+
+    The code that dispatches it sets `status` to what the bot answered: only a 2xx is an
+    acknowledgement (Bolt answers 401 to a bad signature, 404 to a request nothing handles).
+    """
 
     request_id: str
     kind: str
     team: str | None
+    status: int = 200
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("cmbot_slack_request", default=None)
@@ -81,12 +86,11 @@ def slack_request(body: Mapping[str, object]) -> Iterator[RequestContext]:
     try:
         yield context
         seconds = time.perf_counter() - started
-        record_ack(context.kind, seconds)
-        logger.info(
-            "acked %s in %.0f ms",
-            context.kind,
-            seconds * 1000,
-            extra={"latency_ms": round(seconds * 1000, 1)},
-        )
+        latency = {"latency_ms": round(seconds * 1000, 1)}
+        if 200 <= context.status < 300:
+            record_ack(context.kind, seconds)
+            logger.info("acked %s in %.0f ms", context.kind, seconds * 1000, extra=latency)
+        else:
+            logger.info("refused %s: HTTP %d", context.kind, context.status, extra=latency)
     finally:
         _current.reset(token)

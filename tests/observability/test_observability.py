@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli import main
 from bot.config import LoggingSettings, load_logging_settings
+from bot.demo.world import World
 from bot.observability import configure_logging, record_upstream, render_metrics, slack_request
 from bot.observability.context import request_kind, request_team
 from bot.observability.logs import JsonFormatter, TextFormatter
@@ -149,3 +151,20 @@ def test_an_ack_is_counted_and_timed_by_kind() -> None:
     with slack_request({"type": "view_closed"}):
         pass
     assert _value("cmbot_slack_ack_seconds_count", kind="view") == before + 1
+
+
+async def test_a_forged_request_is_refused_not_counted_as_an_ack(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with World() as world:
+        before = _value("cmbot_slack_ack_seconds_count", kind="command")
+        body = urlencode({"command": "/cm", "text": "help", "team_id": "T0CMBOT"}).encode()
+        with caplog.at_level(logging.INFO, logger="bot.slack"):
+            answer = await world.slack.post(
+                body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64
+            )
+    assert answer.status_code == 401
+    assert _value("cmbot_slack_ack_seconds_count", kind="command") == before
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.slack"] == [
+        "refused command: HTTP 401"
+    ]
