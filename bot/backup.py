@@ -53,6 +53,11 @@ def _check_target(live: Path, target: Path) -> None:
         raise BackupError(f"the folder {target.parent} does not exist")
 
 
+def _read_only(path: Path) -> str:
+    """A read-only SQLite URI; `as_uri` escapes the `?`, `#` and `%` a path may hold."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
 def _private_file(path: Path) -> None:
     """Create `path` readable and writable by the owner only, before SQLite fills it."""
     descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -73,14 +78,14 @@ def backup_database(live: Path, target: Path) -> BackupResult:
         for leftover in [partial] + [partial.with_name(partial.name + s) for s in _SIDE_FILES]:
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    with contextlib.closing(sqlite3.connect(f"file:{target}?mode=ro", uri=True)) as copy:
+    with contextlib.closing(sqlite3.connect(_read_only(target), uri=True)) as copy:
         query = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
         (tables,) = copy.execute(query).fetchone()
     return BackupResult(target, target.stat().st_size, tables)
 
 
 def _copy(live: Path, partial: Path) -> None:
-    source = sqlite3.connect(f"file:{live}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    source = sqlite3.connect(_read_only(live), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     try:
         with contextlib.closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)  # all pages in one step: one read transaction, one snapshot

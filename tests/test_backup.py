@@ -27,7 +27,8 @@ def live(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     for name in Settings.model_fields:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    path = tmp_path / "cmbot.db"
+    path = tmp_path / "data #1?" / "cmbot.db"
+    path.parent.mkdir()
     monkeypatch.setenv("DATABASE_PATH", str(path))
     with Store(path, [KEY]) as store:
         tokens = TokenSet("access-secret", "refresh-secret", None, "read_user")
