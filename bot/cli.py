@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.config import SettingsError, load_settings
+from bot.backup import BackupError, backup_database
+from bot.config import SettingsError, load_logging_settings, load_settings
 from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments, run_due_command
+from bot.observability import configure_logging
 from bot.sandbox import SandboxKnobs, run_sandbox
 from bot.serve import serve
 from bot.store import Store, StoreError
@@ -56,6 +58,15 @@ def _reencrypt(_: argparse.Namespace) -> int:
         store.close()
     print(f"Re-encrypted the tokens of {changed} linked account(s) with the first key.")
     print("Once every cmbot process runs with the new key list, the old key can be removed.")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    result = backup_database(Path(settings.DATABASE_PATH), Path(args.path))
+    size = f"{result.tables} tables, {result.size:,} bytes"
+    print(f"Backed up the database ({size}) to {result.path}.")
+    print("To restore: stop cmbot, copy it over DATABASE_PATH, remove any -wal and -shm beside it.")
     return 0
 
 
@@ -116,20 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-encrypt every stored token with the first key of TOKEN_ENCRYPTION_KEY",
     )
     reencrypt.set_defaults(run=_reencrypt)
+
+    backup = commands.add_parser(
+        "backup", help="copy the database to PATH, consistently, even while `serve` runs"
+    )
+    backup.add_argument("path", metavar="PATH", help="the file to write (not the live database)")
+    backup.set_defaults(run=_backup)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry full request URLs
-    logging.getLogger("slack_sdk").setLevel(logging.WARNING)  # a line per retried 429
-
     try:
+        logging_settings = load_logging_settings()
+        configure_logging(logging_settings.LOG_LEVEL, logging_settings.LOG_FORMAT)
         code: int = args.run(args)
-    except (SettingsError, StoreError) as error:
+    except (SettingsError, StoreError, BackupError) as error:
         print(f"cmbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

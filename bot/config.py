@@ -7,7 +7,7 @@ naming the first missing or malformed setting.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal, TypeVar
 
 from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -20,11 +20,35 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line that names it."""
 
 
-class Settings(BaseSettings):
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class LoggingSettings(BaseSettings):
+    """The settings every command reads before it runs, so each logs the same way."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
     )
 
+    LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: Literal["text", "json"] = "text"
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        level = value.strip().upper() if isinstance(value, str) else value
+        level = "WARNING" if level == "WARN" else level
+        if level not in LOG_LEVELS:
+            raise ValueError("must be one of " + ", ".join(LOG_LEVELS))
+        return level
+
+    @field_validator("LOG_FORMAT", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class Settings(LoggingSettings):
     SLACK_BOT_TOKEN: SecretStr | None = None
     SLACK_SIGNING_SECRET: SecretStr | None = None
     SLACK_APP_TOKEN: SecretStr | None = None
@@ -131,10 +155,23 @@ class Settings(BaseSettings):
             self.require("SLACK_SIGNING_SECRET")
 
 
+AnySettings = TypeVar("AnySettings", bound=BaseSettings)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning pydantic's multi-line report into one line naming the setting."""
+    return read_settings(Settings, **overrides)
+
+
+def load_logging_settings() -> LoggingSettings:
+    """Only LOG_LEVEL and LOG_FORMAT: enough for `cmbot sandbox` to log, whatever else is set."""
+    return read_settings(LoggingSettings)
+
+
+def read_settings(kind: type[AnySettings], **overrides: object) -> AnySettings:
+    """`kind` from the environment and `.env`; a bad value is one line naming the setting."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return kind(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
         name = ".".join(str(part) for part in first["loc"][:1]) or "settings"

@@ -8,7 +8,6 @@ import logging
 import signal
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.app import build_app
 from bot.config import Settings
@@ -17,6 +16,7 @@ from bot.digest.runner import DigestRunner
 from bot.digest.scheduler import DigestScheduler
 from bot.server import BotServer, runner_for
 from bot.services import Services
+from bot.socket_mode import SocketModeLink
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +30,11 @@ async def serve(settings: Settings) -> None:
     runner = runner_for(server.web_app(slack_events=not settings.socket_mode))
     await runner.setup()
     await web.TCPSite(runner, settings.HOST, settings.PORT).start()
-    socket: AsyncSocketModeHandler | None = None
+    socket: SocketModeLink | None = None
     if settings.SLACK_APP_TOKEN is not None:
-        socket = AsyncSocketModeHandler(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
-        await socket.connect_async()  # type: ignore[no-untyped-call]
+        socket = SocketModeLink(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
+        server.socket_connected = socket.connected
+        await socket.start()
     scheduler = DigestScheduler(DigestRunner(services))
     scheduler.start()
     mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
@@ -50,6 +51,6 @@ async def serve(settings: Settings) -> None:
         logger.info("cmbot is stopping")
         await scheduler.stop()
         if socket is not None:
-            await socket.close_async()  # type: ignore[no-untyped-call]
+            await socket.close()
         await runner.cleanup()
         await services.aclose()

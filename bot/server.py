@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.config import OAUTH_CALLBACK_PATH
 from bot.conversation import Conversation
 from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
+from bot.observability import metrics_endpoint, slack_request
 from bot.pages import Page, link_page, render, ticket_page, unavailable_page
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class BotServer:
         self.services = conversation.services
         self.bolt = bolt
         self._background: set[asyncio.Task[None]] = set()
+        self.socket_connected: Callable[[], Awaitable[bool]] | None = None
+        """In Socket Mode, whether the socket is up (`SocketModeLink.connected`), for /healthz."""
 
     def web_app(self, *, slack_events: bool = True) -> web.Application:
         app = web.Application()
@@ -66,12 +69,16 @@ class BotServer:
         app.router.add_get(CONNECT_PATH, self.connect)
         app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
         app.router.add_get("/healthz", self.healthz)
+        app.router.add_get("/metrics", metrics_endpoint)
         app.on_cleanup.append(self._finish_background)
         return app
 
     async def slack_events(self, request: web.Request) -> web.Response:
         """Bolt verifies the signature (401 and nothing done when it fails) and dispatches."""
-        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        with slack_request(bolt_request.body) as observed:
+            bolt_response = await self.bolt.async_dispatch(bolt_request)
+            observed.status = bolt_response.status
         return await to_aiohttp_response(bolt_response)
 
     async def connect(self, request: web.Request) -> web.StreamResponse:
@@ -112,6 +119,10 @@ class BotServer:
             database_ok = False
         if not database_ok:
             return web.json_response({"status": "error", "database": "unavailable"}, status=503)
+        if self.socket_connected is not None and not await self.socket_connected():
+            return web.json_response(
+                {"status": "failing", "database": "ok", "socket_mode": "disconnected"}, status=503
+            )
         return web.json_response({"status": "ok", "database": "ok"})
 
     def _in_background(self, work: Awaitable[None]) -> None:

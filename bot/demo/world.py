@@ -13,8 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from aiohttp import web
@@ -25,6 +24,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
+from bot.lifecycle import AsyncRunning
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.sandbox.browser import submit_authorize_page
@@ -60,7 +60,7 @@ def free_port() -> int:
         return port
 
 
-class World:
+class World(AsyncRunning):
     """Start with `async with World() as world:`; everything stops on exit."""
 
     def __init__(
@@ -128,18 +128,6 @@ class World:
         if self._folder is not None:
             self._folder.cleanup()
 
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
     async def link(self, person: Person, *, approve: bool = True) -> httpx.Response:
         """Link `person` through the real flow: /cm connect, the button, the authorize page,
         the callback. Returns the callback's page."""
@@ -151,22 +139,35 @@ class World:
         self, url: str, person: Person, *, approve: bool = True
     ) -> httpx.Response:
         """What the browser does after the connect button: to Clustermarket and back."""
-        start = await self.browser.get(url)
-        if start.status_code != 302:
-            return start
-        callback = await submit_authorize_page(
-            self.browser, start.headers["location"], person.cm_user_id, approve=approve
-        )
-        return await self.browser.get(callback)
+        return await follow_connect_link(self.browser, url, person, approve=approve)
 
     def button_url(self, user_id: str) -> str | None:
         """The newest connect button's URL shown to this user, if any."""
-        for message in reversed(self.fake.seen_by(user_id)):
-            for block in message.blocks:
-                for element in _elements(block):
-                    if element.get("action_id") == CONNECT and element.get("url"):
-                        return str(element["url"])
-        return None
+        return connect_button_url(self.fake, user_id)
+
+
+async def follow_connect_link(
+    browser: httpx.AsyncClient, url: str, person: Person, *, approve: bool = True
+) -> httpx.Response:
+    """The browser after a connect button: the bot's start URL, Clustermarket's authorize
+    page (signing in as `person`), and back to the bot's callback, whose page it returns."""
+    start = await browser.get(url)
+    if start.status_code != 302:
+        return start
+    callback = await submit_authorize_page(
+        browser, start.headers["location"], person.cm_user_id, approve=approve
+    )
+    return await browser.get(callback)
+
+
+def connect_button_url(fake: FakeSlack, user_id: str) -> str | None:
+    """The newest connect button's URL the fake Slack showed this user, if any."""
+    for message in reversed(fake.seen_by(user_id)):
+        for block in message.blocks:
+            for element in _elements(block):
+                if element.get("action_id") == CONNECT and element.get("url"):
+                    return str(element["url"])
+    return None
 
 
 def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:

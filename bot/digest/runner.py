@@ -42,6 +42,7 @@ from bot.digest.slack_io import (
     find_posted,
     open_dm,
 )
+from bot.observability import record_digests
 from bot.render.digest import channel_digest_message, personal_digest_message
 from bot.render.reply import Reply
 from bot.services import Services
@@ -206,6 +207,7 @@ class DigestRunner:
         finally:
             await fetches.close()
             report.seconds = time.monotonic() - started
+            record_digests(sent=report.sent, failed=report.failed)
         return report
 
     # -- planning ------------------------------------------------------------------------
