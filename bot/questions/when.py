@@ -150,7 +150,7 @@ def resolve(when: When, tz: dt.tzinfo, now: dt.datetime, *, whole: bool = False)
     "This week" and "this month" start today, as a question about free time wants; `whole`
     makes them start on their first day, as a count of hours booked this week wants.
     """
-    here = _in_zone(now, tz)
+    here = in_zone(now, tz)
     today = here.date()
     if when.day == "now":
         return Window(here, _shift(here, dt.timedelta(minutes=1), tz), f"Now ({here:%H:%M})")
@@ -167,31 +167,6 @@ def resolve(when: When, tz: dt.tzinfo, now: dt.datetime, *, whole: bool = False)
         tomorrow = today + dt.timedelta(days=1)
         return _on_day(replace(when, day="tomorrow"), tomorrow, tz, today)
     return _on_day(when, target_day(when, today), tz, today)
-
-
-def understood(when: When, tz: dt.tzinfo, now: dt.datetime) -> str:
-    """What the words were taken to mean, said back plainly for the answer to show:
-    "Tomorrow 15:00–16:00", "Fri 3 Apr", "This weekend, Sat 28 Mar – Sun 29 Mar"."""
-    window = resolve(when, tz, now)
-    if when.day == "now":
-        return window.label
-    today = _in_zone(now, tz).date()
-    start, end = window.start, window.end
-    first = start.date()
-    whole_days = start == local_midnight(first, tz) and end == local_midnight(end.date(), tz)
-    days = window.days()
-    if not whole_days:
-        head = _day_name(first, today)
-        return f"{head} {start:%H:%M}–{end:%H:%M}"
-    if len(days) == 1:
-        name = _day_name(first, today)
-        if abs((first - today).days) <= 1:
-            return f"{name}, {_date_text(first, today.year)}"
-        return name
-    span = f"{_date_text(days[0], today.year)} – {_date_text(days[-1], today.year)}"
-    if when.day in SPANS:
-        return f"{_capital(when.describe())}, {span}"
-    return span
 
 
 def local_time(day: dt.date, clock: dt.time, tz: dt.tzinfo) -> dt.datetime:
@@ -231,7 +206,7 @@ def target_day(when: When, today: dt.date) -> dt.date:
 # --- resolving ----------------------------------------------------------------------------
 
 
-def _in_zone(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+def in_zone(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(tz)
@@ -309,12 +284,12 @@ def _span(day: DayWord, tz: dt.tzinfo, today: dt.date, *, whole: bool) -> Window
     if day.startswith("this_") and not whole:
         first = max(first, today)
     start, end = _local_days(first, stop, tz)
-    name = _capital(day.replace("_", " "))
+    name = capital(day.replace("_", " "))
     last = stop - dt.timedelta(days=1)
     if first == last:
-        return Window(start, end, f"{name}, {_date_text(first, today.year)}")
-    begins = _date_text(first, today.year, weekday=False)
-    ends = _date_text(last, today.year, weekday=False)
+        return Window(start, end, f"{name}, {date_text(first, today.year)}")
+    begins = date_text(first, today.year, weekday=False)
+    ends = date_text(last, today.year, weekday=False)
     return Window(start, end, f"{name}, {begins} – {ends}")
 
 
@@ -358,29 +333,23 @@ def _label_head(when: When, day: dt.date, today: dt.date) -> str:
     """'Today, Wed 25 Mar', 'Tomorrow afternoon, Thu 26 Mar', 'Friday, 27 Mar', 'Tue 3 Mar'."""
     if when.day in ("date", "month_day"):
         part = f" {when.part}" if when.part else ""
-        return f"{_date_text(day, today.year)}{part}{_clock_words(when)}"
-    words = _capital(when.describe())
+        return f"{date_text(day, today.year)}{part}{_clock_words(when)}"
+    words = capital(when.describe())
     if when.day in _WEEKDAY_DAYS:
-        return f"{words}, {_date_text(day, today.year, weekday=False)}"
-    return f"{words}, {_date_text(day, today.year)}"
+        return f"{words}, {date_text(day, today.year, weekday=False)}"
+    return f"{words}, {date_text(day, today.year)}"
 
 
-def _capital(words: str) -> str:
+def capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _date_text(day: dt.date, this_year: int, *, weekday: bool = True) -> str:
+def date_text(day: dt.date, this_year: int, *, weekday: bool = True) -> str:
     """'Wed 25 Mar', with the year only when it is not this year."""
     text = f"{day.day} {MONTH_ABBR[day.month - 1]}"
     if weekday:
         text = f"{WEEKDAY_NAMES[day.weekday()][:3]} {text}"
     return text if day.year == this_year else f"{text} {day.year}"
-
-
-def _day_name(day: dt.date, today: dt.date) -> str:
-    """'Today', 'Tomorrow', 'Yesterday', else 'Fri 3 Apr'."""
-    names = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
-    return names.get((day - today).days) or _date_text(day, today.year)
 
 
 def _part_words(day: DayWord, part: PartOfDay) -> str:
@@ -398,7 +367,7 @@ def _day_words(when: When) -> str:
     if when.day == "last_weekday":
         return f"last {weekday}"
     if when.day == "date":
-        return _date_text(when.date, when.date.year) if when.date is not None else "today"
+        return date_text(when.date, when.date.year) if when.date is not None else "today"
     if when.day == "month_day":
         return _month_day_words(when.month, when.day_of_month or 1)
     if when.day == "soonest":
