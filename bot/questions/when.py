@@ -67,6 +67,8 @@ _PART_BOUNDS: dict[PartOfDay, tuple[dt.time, dt.time, bool]] = {
 MIN_YEAR, MAX_YEAR = 1970, 2100
 MAX_LATER_MINUTES = 7 * 24 * 60  # "in N minutes" reaches a week ahead at most
 _LEAP_YEAR = 2000  # a year in which every day of the calendar exists
+_RECENT_DAYS = 31  # "4 Dec" this few days ago is the one just gone, not next year's
+_RECENT_DAYS_WITHOUT_MONTH = 7  # likewise "the 4th"
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def target_day(when: When, today: dt.date) -> dt.date:
     if when.day == "date" and when.date is not None:
         return when.date
     if when.day == "month_day" and when.day_of_month is not None:
-        return _nearest_date(today, when.month, when.day_of_month)
+        return _meant_date(today, when.month, when.day_of_month)
     return today
 
 
@@ -306,24 +308,24 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _nearest_date(today: dt.date, month: int | None, day_of_month: int) -> dt.date:
-    """The real date nearest `today` with this day (and month): "4 Dec" in January is the one
-    just gone, in November the one to come; a tie goes to the future."""
-    candidates: list[dt.date] = []
+def _meant_date(today: dt.date, month: int | None, day_of_month: int) -> dt.date:
+    """The date a day written without its year (or month) means: the next one, today
+    included, unless the last one was only just now ("4 Dec" asked on 10 Dec, "the 4th" asked
+    on the 7th), since people plan ahead and look back only a little."""
     if month is None:
-        for offset in range(-12, 13):
-            first = _first_of_month(today, offset)
-            found = _safe_date(first.year, first.month, day_of_month)
-            if found is not None:
-                candidates.append(found)
-    else:
-        for year in range(today.year - 4, today.year + 5):
-            found = _safe_date(year, month, day_of_month)
-            if found is not None:
-                candidates.append(found)
-    if not candidates:  # unreachable for a `When` without a `problem`
-        return today
-    return min(candidates, key=lambda day: (abs((day - today).days), day < today))
+        months = [_first_of_month(today, offset) for offset in range(-1, 13)]
+        found = [_safe_date(first.year, first.month, day_of_month) for first in months]
+        recent = _RECENT_DAYS_WITHOUT_MONTH
+    else:  # nine years always hold a 29 February
+        found = [
+            _safe_date(year, month, day_of_month) for year in range(today.year - 1, today.year + 9)
+        ]
+        recent = _RECENT_DAYS
+    dates = [day for day in found if day is not None]
+    past = [day for day in dates if day < today]
+    if past and (today - max(past)).days <= recent:
+        return max(past)
+    return min((day for day in dates if day >= today), default=max(past, default=today))
 
 
 # --- words --------------------------------------------------------------------------------

@@ -62,8 +62,8 @@ class DateChoice:
 
 def read_when(text: str, *, date_order: DateOrder | None = None) -> When | DateChoice | None:
     """The WHEN words of a command or question; a `DateChoice` when a slashed date reads two
-    ways and `date_order` does not settle it; None if `text` is not entirely time words.
-    Empty text means today."""
+    ways and `date_order` does not settle it (one that reads only one way, "12/25", is read
+    that way); None if `text` is not entirely time words. Empty text means today."""
     tokens = tokenize(text)
     if tokens is None:
         return None
@@ -77,7 +77,10 @@ def read_when(text: str, *, date_order: DateOrder | None = None) -> When | DateC
             if day_first is None or month_first is None:
                 return day_first or month_first
             return DateChoice(written, (day_first, month_first))
-    return Reader(tokens, date_order or "DMY").read()
+    read = Reader(tokens, date_order or "DMY").read()
+    if read is None and any(token.kind == "slash" for token in tokens):
+        return Reader(tokens, "MDY" if date_order == "DMY" else "DMY").read()  # "12/25": Dec
+    return read
 
 
 def parse_when(text: str, *, date_order: DateOrder | None = None) -> When | None:
