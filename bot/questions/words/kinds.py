@@ -86,10 +86,14 @@ def _what_is_free(r: Reading, ignoring: frozenset[str]) -> Intent | None:
     group, lab = r.phrase_of("group"), r.phrase_of("lab")
     if group is None and lab is None:
         scope = _scope_after(r, ignoring)
-        if scope is not None and scope.casefold().split()[-1] in LAB_WORDS:
-            lab = scope
+        named = r.heuristic_span(ignoring=ignoring)
+        if named is not None and _names_one(r, named, scope):
+            return None  # "which slots are free on the cryostat": one instrument's
+        scope_words = None if scope is None else phrase(r.words[scope[0] : scope[1]])
+        if scope_words is not None and scope_words.casefold().split()[-1] in LAB_WORDS:
+            lab = scope_words
         else:
-            group = scope
+            group = scope_words
     return WhatIsFree(r.when or NOW, group, lab)
 
 
@@ -101,8 +105,16 @@ def _free_in_scope(r: Reading, _: frozenset[str]) -> Intent | None:
     return WhatIsFree(r.when or NOW, r.phrase_of("group"), r.phrase_of("lab"))
 
 
-def _scope_after(r: Reading, ignoring: frozenset[str]) -> str | None:
-    """The words after "in" ("anything free in imaging"), when no vocabulary name them."""
+def _names_one(r: Reading, named: tuple[int, int], scope: tuple[int, int] | None) -> bool:
+    """Whether the noun phrase names one instrument: not the group or lab after "in", nor
+    the kind of thing asked about ("which microscopes are free")."""
+    inside = scope is not None and scope[0] <= named[0] < scope[1]
+    return not inside and r.before(named[0]) not in ("which", "what", "any")
+
+
+def _scope_after(r: Reading, ignoring: frozenset[str]) -> tuple[int, int] | None:
+    """Where the words after "in" are ("anything free in imaging"), when no vocabulary name
+    them."""
     for i, key in enumerate(r.keys):
         if key not in ("in", "within", "across", "among"):
             continue
@@ -118,7 +130,7 @@ def _scope_after(r: Reading, ignoring: frozenset[str]) -> str | None:
         ):
             end += 1
         if end > start:
-            return phrase(r.words[start:end])
+            return start, end
     return None
 
 

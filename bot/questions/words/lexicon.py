@@ -245,7 +245,8 @@ NOT_COMMAND = frozenset(
      "about", "can", "could", "do", "does", "did", "have", "has", "had", "will", "would",
      "should", "slot", "slots", "time", "available", "availability", "booked", "using", "use",
      "not", "list", "all", "show", "find", "see", "check", "please", "so", "if", "and", "or",
-     "called", "named", "matching", "like", "for"}
+     "called", "named", "matching", "like", "for", "equipment", "instrument", "instruments",
+     "machine", "machines", "kit", "tools", "everything"}
 )  # fmt: skip
 
 SOCIAL = FILLER | THANKS | GREETINGS

@@ -241,6 +241,16 @@ class Reading:
     ) -> str | None:
         """Without a vocabulary match: the run of content words after "the" (else after "a",
         "on", "for", …, else the first run), up to a time word, a rule word or a verb."""
+        span = self.heuristic_span(after_the_only=after_the_only, ignoring=ignoring)
+        if span is None:
+            return None
+        start, end = span
+        return phrase(self.words[start:end]) or None
+
+    def heuristic_span(
+        self, *, after_the_only: bool = False, ignoring: frozenset[str] = frozenset()
+    ) -> tuple[int, int] | None:
+        """Where `heuristic_phrase` is: [start, end) word positions."""
 
         def content_at(i: int) -> bool:
             return self.usable[i] and is_content(self.keys[i]) and self.keys[i] not in ignoring
@@ -265,7 +275,7 @@ class Reading:
         if chosen is None:
             return None
         start, end = chosen
-        return phrase(self.words[start : min(end, start + LONGEST_NAME)]) or None
+        return start, min(end, start + LONGEST_NAME)
 
     def before(self, position: int) -> str:
         """The key of the nearest non-filler word before `position`."""

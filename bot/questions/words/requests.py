@@ -228,7 +228,8 @@ def booking_request(r: Reading) -> Intent | None:
         for verb in ("make", "create", "new", "add")
     )
     cancelling = r.has_any(CANCEL_VERBS) and r.has_any(BOOKING_NOUNS)
-    if not (making or cancelling):
+    looking_back = r.has("did") or (r.has("how") and r.has("much", "many", "long"))
+    if not (making or cancelling) or looking_back:  # "how much time did I book?"
         return None
     equipment = r.equipment()
     if making and equipment is None and r.has("what", "which"):
