@@ -158,7 +158,7 @@ def reminders(r: Reading) -> Intent | None:
     if not r.has_any(REMIND_WORDS) or "equipment" in r.names:
         return None
     minutes = r.minutes or _lead_minutes(r)
-    if r.when is not None or not (minutes or r.has_any(_SETTING_WORDS)):
+    if r.when is not None or not (minutes or r.has_any(_SETTING_WORDS | REMIND_OFF)):
         return None
     if _says_off(r, REMIND_OFF):
         return RemindOff()
