@@ -77,9 +77,10 @@ def read_when(text: str, *, date_order: DateOrder | None = None) -> When | DateC
             if day_first is None or month_first is None:
                 return day_first or month_first
             return DateChoice(written, (day_first, month_first))
-    read = Reader(tokens, date_order or "DMY").read()
+    order = date_order or "DMY"
+    read = Reader(tokens, order).read()
     if read is None and any(token.kind == "slash" for token in tokens):
-        return Reader(tokens, "MDY" if date_order == "DMY" else "DMY").read()  # "12/25": Dec
+        return Reader(tokens, "MDY" if order == "DMY" else "DMY").read()  # "12/25": December
     return read
 
 

@@ -150,6 +150,15 @@ def _set_past(minutes: int) -> Action:
     return act
 
 
+def _set_minutes_past(builder: Builder, values: list[object]) -> bool:
+    """"10 past 9": the `<count>` minutes after the `<hour>`."""
+    minutes, hour = (int(str(value)) for value in values)
+    if not 0 < minutes < 60:
+        return False
+    builder.clocks = (Clock(hour, minutes, None, fixed=False, strong=True), None)
+    return builder.once("clock")
+
+
 @dataclass(frozen=True)
 class Row:
     """One phrasing: literal words and slots, and what it sets."""
@@ -214,6 +223,8 @@ ROWS: tuple[Row, ...] = _rows(
     (("after <clock>", "from <clock> on", "from <clock> onwards", "<clock> onwards"),
      _set_clocks(after=True)),
     (("half past <hour>", "at half past <hour>", "half <hour>"), _set_past(30)),
+    (("<count> past <hour>", "at <count> past <hour>", "<count> minutes past <hour>",
+      "at <count> minutes past <hour>"), _set_minutes_past),
     (("quarter past <hour>", "a quarter past <hour>", "at quarter past <hour>"), _set_past(15)),
     (("quarter to <hour>", "a quarter to <hour>", "at quarter to <hour>"), _set_past(-15)),
 )  # fmt: skip

@@ -157,6 +157,8 @@ def reminders(r: Reading) -> Intent | None:
     "stop reminding me", "are my reminders on?"; not "remind me what I booked"."""
     if not r.has_any(REMIND_WORDS) or "equipment" in r.names:
         return None
+    if r.has("how") and r.has("work", "works", "do", "use"):  # "how do reminders work?"
+        return None
     minutes = r.minutes or _lead_minutes(r)
     if r.when is not None or not (minutes or r.has_any(_SETTING_WORDS | REMIND_OFF)):
         return None
