@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 DayWord = Literal[
     "now",
@@ -42,16 +42,7 @@ PartOfDay = Literal["morning", "afternoon", "evening", "night"]
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SPANS: frozenset[DayWord] = frozenset(
-    (
-        "this_week",
-        "next_week",
-        "last_week",
-        "this_weekend",
-        "next_weekend",
-        "this_month",
-        "next_month",
-        "last_month",
-    )
+    day for day in get_args(DayWord) if day.rsplit("_", 1)[-1] in ("week", "weekend", "month")
 )
 """Days that are several days long: they take no part of the day and no time."""
 _WEEKDAY_DAYS = frozenset({"weekday", "next_weekday", "last_weekday"})

@@ -151,7 +151,7 @@ def _set_past(minutes: int) -> Action:
 
 
 def _set_minutes_past(builder: Builder, values: list[object]) -> bool:
-    """"10 past 9": the `<count>` minutes after the `<hour>`."""
+    """ "10 past 9": the `<count>` minutes after the `<hour>`."""
     minutes, hour = (int(str(value)) for value in values)
     if not 0 < minutes < 60:
         return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -100,24 +100,14 @@ def word_at(tokens: Sequence[Token], index: int) -> str | None:
     return None
 
 
-def _weekday(tokens: Sequence[Token], index: int, _: DateOrder) -> tuple[object, int] | None:
-    word = word_at(tokens, index)
-    return (WEEKDAY_WORDS[word], index + 1) if word in WEEKDAY_WORDS else None
+def _word_in(table: Mapping[str, object]) -> Slot:
+    """A slot for one word of `table` ("<weekday>", "<month>", …); its value is the table's."""
 
+    def slot(tokens: Sequence[Token], index: int, _: DateOrder) -> tuple[object, int] | None:
+        word = word_at(tokens, index)
+        return (table[word], index + 1) if word is not None and word in table else None
 
-def _month(tokens: Sequence[Token], index: int, _: DateOrder) -> tuple[object, int] | None:
-    word = word_at(tokens, index)
-    return (MONTH_WORDS[word], index + 1) if word in MONTH_WORDS else None
-
-
-def _part(tokens: Sequence[Token], index: int, _: DateOrder) -> tuple[object, int] | None:
-    word = word_at(tokens, index)
-    return (PART_WORDS[word], index + 1) if word in PART_WORDS else None
-
-
-def _unit(tokens: Sequence[Token], index: int, _: DateOrder) -> tuple[object, int] | None:
-    word = word_at(tokens, index)
-    return (UNIT_MINUTES[word], index + 1) if word in UNIT_MINUTES else None
+    return slot
 
 
 def _number(token: Token) -> int | None:
@@ -223,10 +213,10 @@ def _slashed(tokens: Sequence[Token], index: int, order: DateOrder) -> tuple[obj
 
 
 SLOTS: dict[str, Slot] = {
-    "<weekday>": _weekday,
-    "<month>": _month,
-    "<part>": _part,
-    "<unit>": _unit,
+    "<weekday>": _word_in(WEEKDAY_WORDS),
+    "<month>": _word_in(MONTH_WORDS),
+    "<part>": _word_in(PART_WORDS),
+    "<unit>": _word_in(UNIT_MINUTES),
     "<mday>": _mday,
     "<ordinal>": _ordinal,
     "<year>": _year,
