@@ -16,7 +16,6 @@ from bot.questions.intents import (
     NOW,
     BookedHours,
     Bookings,
-    Clarify,
     EquipmentFact,
     EquipmentSearch,
     Free,
@@ -26,7 +25,6 @@ from bot.questions.intents import (
     MyHours,
     MyNextBooking,
     NextFree,
-    Option,
     Schedule,
     Unknown,
     Unwatch,
@@ -37,7 +35,14 @@ from bot.questions.intents import (
 from bot.questions.timewords import DateOrder
 from bot.questions.usage import DEFAULT_COMMAND
 from bot.questions.when import SPANS, When, problem
-from bot.questions.words import NO_VOCABULARY, Reading, Vocabulary, intent_of, read
+from bot.questions.words import (
+    NO_VOCABULARY,
+    Reading,
+    Vocabulary,
+    ask_which_date,
+    intent_of,
+    read,
+)
 from bot.questions.words.reading import is_content
 
 # Words that open a follow-up and say nothing else: "and", "what about", "same for".
@@ -81,13 +86,20 @@ def follow_up(
     """The intent of `text` asked in a thread whose last question was `previous`."""
     fresh = read(text, vocabulary, command=command, date_order=date_order)
     rest = _without_opener(fresh, vocabulary, command, date_order)
-    if rest.choice is not None and rest.when is None:
-        return _clarify(previous, rest, fresh)
-    followed = _follow(previous, rest, opened=rest is not fresh)
+    opened = rest is not fresh
+    if rest.choice is not None and rest.when is None:  # "and 4/12?": which date, about the thread
+        return ask_which_date(
+            rest,
+            lambda each: _follow(previous, each, opened=opened),
+            text=fresh.cleaned,
+            otherwise=intent_of(fresh),
+        )
+    followed = _follow(previous, rest, opened=opened)
     return intent_of(fresh) if isinstance(followed, Unknown) else followed
 
 
 def _follow(previous: Intent, rest: Reading, *, opened: bool) -> Intent:
+    """A fragment carries the previous question; a question pointing back gets its subject."""
     intent = intent_of(rest)
     if _is_fragment(rest, intent, opened=opened):
         carried = _carry(previous, rest)
@@ -104,21 +116,6 @@ def _follow(previous: Intent, rest: Reading, *, opened: bool) -> Intent:
                 return _keep_time(again, before)
             return _at(again, merge_when(before, pointed.when)) if before is not None else again
     return intent
-
-
-def _clarify(previous: Intent, rest: Reading, fresh: Reading) -> Intent:
-    """ "and 4/12?" without the lab's date order: the follow-up for each reading, to choose."""
-    assert rest.choice is not None
-    options: list[Option] = []
-    for when in rest.choice.readings:
-        each = copy.copy(rest)
-        each.when, each.choice = when, None
-        intent = _follow(previous, each, opened=rest is not fresh)
-        if not isinstance(intent, Unknown):
-            options.append(Option(when.describe(), intent))
-    if not options:
-        return intent_of(fresh)
-    return Clarify(fresh.cleaned, rest.choice.question(), tuple(options))
 
 
 def merge_when(old: When, new: When) -> When:

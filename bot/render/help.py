@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.questions.commands import USAGE, WHEN_WORDS
+from bot.questions.intents import DEFAULT_REMIND_MINUTES
 from bot.render import kit
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import escape, one_line
@@ -44,7 +45,8 @@ TOPICS: dict[str, _Topic] = {
         ("digest on 08:30", "digest off", "digest channel on 08:00 Genomics Core Facility"),
     ),
     "remind": _Topic(
-        "A DM that many minutes (default 15) before each of your bookings starts",
+        f"A DM that many minutes (default {DEFAULT_REMIND_MINUTES}) before each of your"
+        " bookings starts",
         ("remind", "remind on 30", "remind off"),
     ),
     "watch": _Topic(

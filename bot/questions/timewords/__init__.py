@@ -18,26 +18,18 @@ from dataclasses import dataclass
 from bot.questions.timewords.reader import Reader, date_words, longest, tokenize, two_ways
 from bot.questions.timewords.rows import DURATION_ROWS, WORDS, Builder
 from bot.questions.timewords.slots import (
-    CLOCK_WORDS,
-    MONTH_NAMES,
     MONTH_WORDS,
-    NUMBER_WORDS,
     PART_WORDS,
     SPELLINGS,
-    UNIT_MINUTES,
     WEEKDAY_WORDS,
     DateOrder,
 )
 from bot.questions.when import MAX_LATER_MINUTES, When
 
 __all__ = [
-    "CLOCK_WORDS",
-    "MONTH_NAMES",
     "MONTH_WORDS",
-    "NUMBER_WORDS",
     "PART_WORDS",
     "SPELLINGS",
-    "UNIT_MINUTES",
     "WEEKDAY_WORDS",
     "WORDS",
     "DateChoice",

@@ -38,6 +38,7 @@ __all__ = [
     "NO_VOCABULARY",
     "Reading",
     "Vocabulary",
+    "ask_which_date",
     "clean_message",
     "intent_of",
     "parse_question",
@@ -122,7 +123,8 @@ def intent_of(r: Reading) -> Intent:
     """The intent of a reading: the rules' answer, a question back when a date reads two ways,
     or the closest questions when no rule fits."""
     if r.choice is not None and r.when is None:
-        return _clarify(r)
+        otherwise = Unknown(r.cleaned, r.choice.question())
+        return ask_which_date(r, intent_of, text=r.cleaned, otherwise=otherwise)
     intent = _decide(r)
     if intent is None:
         return closest(r) if r.reask is not None else Unknown(r.cleaned, None)
@@ -141,16 +143,19 @@ def _decide(r: Reading) -> Intent | None:
     return None
 
 
-def _clarify(r: Reading) -> Intent:
-    """ "is the NovaSeq free 4/12?" without the lab's date order: which date, as buttons."""
+def ask_which_date(
+    r: Reading, answer: Callable[[Reading], Intent], *, text: str, otherwise: Intent
+) -> Intent:
+    """For a date that reads two ways ("4/12"), the question back with the `answer` for each
+    reading as an option; `otherwise` when neither reading gives an answer."""
     assert r.choice is not None
     options: list[Option] = []
     for when in r.choice.readings:
         each = copy.copy(r)
         each.when, each.choice = when, None
-        intent = intent_of(each)
+        intent = answer(each)
         if not isinstance(intent, Unknown):
             options.append(Option(when.describe(), intent))
     if not options:
-        return Unknown(r.cleaned, r.choice.question())
-    return Clarify(r.cleaned, r.choice.question(), tuple(options))
+        return otherwise
+    return Clarify(text, r.choice.question(), tuple(options))
