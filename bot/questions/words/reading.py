@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from rapidfuzz import fuzz, process
 
 from bot.questions.intents import Intent
-from bot.questions.timewords import SPELLINGS, WORDS, DateChoice, DateOrder
+from bot.questions.timewords import SPELLINGS, WEEKDAY_WORDS, WORDS, DateChoice, DateOrder
 from bot.questions.when import When
 from bot.questions.words.lexicon import (
     DETERMINERS,
@@ -33,12 +33,10 @@ LONGEST_NAME = 6  # words of a name found in a sentence
 _TYPO_SCORE = 85.0
 _DATEISH = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _WRITTEN_CLOCK = re.compile(r"[0-9]{1,3}(?::[0-9]{1,3}(?:am|pm)?|am|pm)")
-_DAY_WORDS = frozenset(
-    {"now", "today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening",
-     "night", "noon", "midday", "week", "weekend", "monday", "tuesday", "wednesday",
-     "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "weds", "thu",
-     "thur", "thurs", "fri", "sat", "sun"}
-)  # fmt: skip
+_DAY_WORDS = frozenset(WEEKDAY_WORDS) | {
+    "now", "today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening",
+    "night", "noon", "midday", "week", "weekend",
+}  # fmt: skip
 # Words worth correcting when mistyped ("tomorow", "wensday").
 _TIME_TYPOS = (
     "today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening", "monday",
