@@ -194,6 +194,7 @@ def _when(when: When) -> dict[str, Any]:
         "mo": when.month,
         "dm": when.day_of_month,
         "mi": when.minutes,
+        "dy": when.days,
     }
     return {name: item for name, item in fields.items() if item is not None}
 
@@ -312,7 +313,7 @@ def _when_value(item: object, _: bool) -> When:
     if day is None:
         raise ValueError("bad day")
     numbers: dict[str, int | None] = {}
-    for short in ("wd", "mo", "dm", "mi"):
+    for short in ("wd", "mo", "dm", "mi", "dy"):
         number = fields.pop(short, None)
         if number is not None and not _is_int(number):
             raise ValueError(f"bad {short}")
@@ -341,6 +342,7 @@ def _when_value(item: object, _: bool) -> When:
         month=numbers["mo"],
         day_of_month=numbers["dm"],
         minutes=numbers["mi"],
+        days=numbers["dy"],
     )
     wrong = problem(when)
     if wrong is not None:

@@ -28,6 +28,7 @@ DayWord = Literal[
     "date",
     "month_day",  # a date written without its year (or month): the nearest such date
     "later",  # in N minutes
+    "in_days",  # in N days: the day after tomorrow, in a week
     "this_week",
     "next_week",
     "last_week",
@@ -57,6 +58,7 @@ _PART_BOUNDS: dict[PartOfDay, tuple[dt.time, dt.time, bool]] = {
 # arithmetic (the day after, the Monday after) can never overflow `datetime`.
 MIN_YEAR, MAX_YEAR = 1970, 2100
 MAX_LATER_MINUTES = 7 * 24 * 60  # "in N minutes" reaches a week ahead at most
+MAX_LATER_DAYS = 366  # "in N days" a year
 _LEAP_YEAR = 2000  # a year in which every day of the calendar exists
 _RECENT_DAYS = 31  # "4 Dec" this few days ago is the one just gone, not next year's
 _RECENT_DAYS_WITHOUT_MONTH = 7  # likewise "the 4th"
@@ -75,10 +77,12 @@ class When:
     month: int | None = None  # for day="month_day"; None: "the 4th", of the nearest month
     day_of_month: int | None = None  # for day="month_day"
     minutes: int | None = None  # for day="later"
+    days: int | None = None  # for day="in_days"
 
     def describe(self) -> str:
         """The words back, normalised, for replies such as "Nothing booked tomorrow afternoon";
-        parsed again they give the same `When`."""
+        parsed again they give the same `When`, but for a full date, said without its year
+        ("Tue 3 Mar"; `words.teach.said` writes it as 2026-03-03)."""
         if self.day == "now":
             return "now"
         if self.day == "later":
@@ -130,6 +134,10 @@ def problem(when: When) -> str | None:
         return "minutes go with day=later only"
     if when.minutes is not None and not 0 < when.minutes <= MAX_LATER_MINUTES:
         return "minutes out of range"
+    if (when.day == "in_days") != (when.days is not None):
+        return "days go with day=in_days only"
+    if when.days is not None and not 0 < when.days <= MAX_LATER_DAYS:
+        return "days out of range"
     if when.until is not None and when.at is None:
         return "until without at"
     if (when.day in SPANS or when.day in ("now", "later")) and (when.part or when.at):
@@ -181,6 +189,8 @@ def target_day(when: When, today: dt.date) -> dt.date:
     weekday = when.weekday if when.weekday is not None else today.weekday()
     if when.day == "tomorrow":
         return today + dt.timedelta(days=1)
+    if when.day == "in_days":
+        return today + dt.timedelta(days=when.days or 0)
     if when.day == "yesterday":
         return today - dt.timedelta(days=1)
     if when.day == "weekday":
@@ -365,7 +375,14 @@ def _day_words(when: When) -> str:
         return _month_day_words(when.month, when.day_of_month or 1)
     if when.day == "soonest":
         return ""
+    if when.day == "in_days":
+        days = when.days or 0
+        return f"in {days // 7} weeks" if days % 7 == 0 and days > 7 else _in_days(days)
     return when.day.replace("_", " ")
+
+
+def _in_days(days: int) -> str:
+    return {1: "in 1 day", 7: "in a week"}.get(days, f"in {days} days")
 
 
 def _month_day_words(month: int | None, day_of_month: int) -> str:
@@ -386,6 +403,10 @@ def _clock_words(when: When) -> str:
         return ""
     if when.until is None:
         return f" at {when.at:%H:%M}"
+    if when.at == dt.time(0):
+        return f" before {when.until:%H:%M}"
+    if when.until == dt.time(0):
+        return f" after {when.at:%H:%M}"
     return f" {when.at:%H:%M}–{when.until:%H:%M}"
 
 

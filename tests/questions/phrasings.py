@@ -191,6 +191,12 @@ FREE: list[tuple[str, Intent]] = [
     ("krios free last friday?", Free("krios", weekday(4, "last_weekday"))),
     ("is the stellaris free monday next week", Free("stellaris", weekday(0, "next_weekday"))),
     ("is the aurora free at 10 past 9", Free("aurora", soon(9, 10))),
+    ("is the krios free the day after tomorrow", Free("krios", When("in_days", days=2))),
+    ("is the seahorse free in 3 days", Free("seahorse", When("in_days", days=3))),
+    (
+        "is the qubit free before noon",
+        Free("qubit", When("soonest", at=dt.time(0), until=dt.time(12))),
+    ),
 ]
 
 SCHEDULE: list[tuple[str, Intent]] = [
@@ -520,6 +526,13 @@ NOT_UNDERSTOOD: list[tuple[str, Intent]] = [
         ),
     ),
     (
+        "is the covaris free for 3 days",
+        unknown(
+            "is the covaris free for 3 days",
+            f"{TIME_HELP} Try: is the covaris free tomorrow at 3pm?",
+        ),
+    ),
+    (
         "is the nikon free on the 45th",
         unknown(
             "is the nikon free on the 45th", f"{TIME_HELP} Try: is the nikon free tomorrow at 3pm?"
@@ -594,6 +607,7 @@ GREETINGS_MENTIONS_AND_TYPOS: list[tuple[str, Intent]] = [
     ("free krios 4 dec", Free("krios", dated(12, 4))),
     ("schedule aurora this weekend", Schedule("aurora", THIS_WEEKEND)),
     ("bookings last month", Bookings(LAST_MONTH)),
+    ("my bookings in two weeks", Bookings(When("in_days", days=14))),
     ("is the optima free in an hour", Free("optima", later(60))),
     ("is the plate reader free for 2 hours tomorrow", Free("plate reader", TOMORROW)),
     (

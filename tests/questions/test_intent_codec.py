@@ -118,6 +118,7 @@ EVERY_INTENT: list[Intent] = [
         ),
     ),
     Free("x", When(day="later", minutes=90)),
+    Free("x", When(day="in_days", days=14, at=dt.time(9))),
     Free("x", When(day="month_day", day_of_month=31)),
     Schedule("x", When(day="next_weekday", weekday=6, part="evening")),
     Bookings(When(day="date", date=dt.date(2027, 1, 5), at=dt.time(22), until=dt.time(2))),

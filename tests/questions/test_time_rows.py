@@ -16,6 +16,7 @@ from bot.questions.timewords import (
 )
 from bot.questions.timewords.rows import DURATION_ROWS, ROWS, Row
 from bot.questions.when import When
+from bot.questions.words.teach import said
 
 # Values to fill each slot of a row with; a row with two clocks gets two different ones.
 SAMPLES = {
@@ -89,6 +90,10 @@ PHRASINGS: list[tuple[str, When]] = [
     ("4 dec 2026", When(day="date", date=dt.date(2026, 12, 4))),
     ("december 4, 2026", When(day="date", date=dt.date(2026, 12, 4))),
     ("the 4th of december 2027", When(day="date", date=dt.date(2027, 12, 4))),
+    ("Fri 4 Dec", month_day(12, 4)),
+    ("friday the 4th of december", month_day(12, 4)),
+    ("Tue 3 Mar 2026", When(day="date", date=dt.date(2026, 3, 3))),
+    ("thursday the 21st", month_day(None, 21)),
     ("25/12", month_day(12, 25)),
     ("12/25", month_day(12, 25)),  # only one reading: month first
     ("7/7", month_day(7, 7)),  # the same either way
@@ -113,6 +118,13 @@ PHRASINGS: list[tuple[str, When]] = [
     ("in an hour and a half", When(day="later", minutes=90)),
     ("in 2h", When(day="later", minutes=120)),
     ("in a few minutes", When(day="later", minutes=5)),
+    # in N days and weeks
+    ("the day after tomorrow", When(day="in_days", days=2)),
+    ("in 3 days", When(day="in_days", days=3)),
+    ("in a week", When(day="in_days", days=7)),
+    ("in two weeks", When(day="in_days", days=14)),
+    ("10 days from now", When(day="in_days", days=10)),
+    ("in 3 days at 9", When(day="in_days", days=3, at=dt.time(9))),
     # tonight, this evening, parts of the day
     ("tonight", When(part="night")),
     ("this evening", When(part="evening")),
@@ -130,6 +142,9 @@ PHRASINGS: list[tuple[str, When]] = [
     ("from 9 till 11", soonest(9, until=11)),
     ("10am-noon", soonest(10, until=12)),
     ("after 5", When(day="soonest", at=dt.time(17), until=dt.time(0))),
+    ("before 11", When(day="soonest", at=dt.time(0), until=dt.time(11))),
+    ("until 5pm tomorrow", When(day="tomorrow", at=dt.time(0), until=dt.time(17))),
+    ("by noon", When(day="soonest", at=dt.time(0), until=dt.time(12))),
     ("from 6pm onwards", When(day="soonest", at=dt.time(18), until=dt.time(0))),
     (
         "4 dec from 2 to 4pm",
@@ -159,12 +174,18 @@ PHRASINGS: list[tuple[str, When]] = [
 
 
 def test_the_phrasing_table_is_broad() -> None:
-    assert len(PHRASINGS) >= 70
+    assert len(PHRASINGS) >= 80
 
 
 @pytest.mark.parametrize(("text", "when"), PHRASINGS)
 def test_phrasing(text: str, when: When) -> None:
     assert read_when(text, date_order="DMY") == when
+
+
+@pytest.mark.parametrize(("text", "when"), PHRASINGS)
+def test_said_back_in_words_that_read_the_same(text: str, when: When) -> None:
+    """Suggestions say the time as `said()` does; read again it is the same time."""
+    assert read_when(said(when), date_order="DMY") == when
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,10 @@ SAID_BACK: list[tuple[str, dt.datetime, str]] = [
     ("this month", at(WEDNESDAY, 10), "This month, Wed 25 Mar – Tue 31 Mar"),
     ("next month", at(WEDNESDAY, 10), "Next month, Wed 1 Apr – Thu 30 Apr"),
     ("last week", at(WEDNESDAY, 10), "Last week, Mon 16 Mar – Sun 22 Mar"),
+    ("the day after tomorrow", at(WEDNESDAY, 10), "Fri 27 Mar"),
+    ("in 2 weeks", at(WEDNESDAY, 10), "Wed 8 Apr"),
+    ("before 11", at(WEDNESDAY, 10), "Today 00:00–11:00"),
+    ("before 11", at(WEDNESDAY, 19), "Tomorrow 00:00–11:00"),
     # relative to now
     ("now", at(WEDNESDAY, 14, 5), "Now (14:05)"),
     ("in 2 hours", at(WEDNESDAY, 14, 5), "Today 16:05–17:05"),

@@ -19,6 +19,7 @@ from bot.questions.timewords.reader import Reader, date_words, longest, tokenize
 from bot.questions.timewords.rows import DURATION_ROWS, WORDS, Builder
 from bot.questions.timewords.slots import (
     MONTH_WORDS,
+    NUMBER_WORDS,
     PART_WORDS,
     SPELLINGS,
     WEEKDAY_WORDS,
@@ -28,6 +29,7 @@ from bot.questions.when import MAX_LATER_MINUTES, When
 
 __all__ = [
     "MONTH_WORDS",
+    "NUMBER_WORDS",
     "PART_WORDS",
     "SPELLINGS",
     "WEEKDAY_WORDS",

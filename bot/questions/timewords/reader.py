@@ -143,6 +143,7 @@ def _finish(builder: Builder) -> When | None:
         month=builder.month,
         day_of_month=builder.day_of_month,
         minutes=builder.minutes,
+        days=builder.days,
     )
     return when if problem(when) is None else None
 

@@ -36,6 +36,7 @@ class Builder:
     month: int | None = None
     day_of_month: int | None = None
     minutes: int | None = None
+    days: int | None = None
     part: PartOfDay | None = None
     clocks: tuple[Clock, Clock | None] | None = None
     needs_strong: bool = False  # a time without "at" needs a colon or am/pm
@@ -91,7 +92,8 @@ def _set_date(builder: Builder, values: list[object]) -> bool:
 
 
 def _set_month_day(order: str) -> Action:
-    """`order` names the slots in the row: "dm", "md", "dmy", "mdy" or "d" (the 4th)."""
+    """`order` names the slots in the row: "dm", "md", "dmy", "mdy" or "d" (the 4th); a "w"
+    is a weekday written before the date ("Fri 4 Dec"), which the date settles."""
 
     def act(builder: Builder, values: list[object]) -> bool:
         numbers = dict(zip(order, (int(str(value)) for value in values), strict=True))
@@ -120,17 +122,32 @@ def _set_later(minutes: int | None = None) -> Action:
     return act
 
 
-def _set_clocks(*, strong: bool = False, after: bool = False) -> Action:
-    """A time or a range from the row's `<clock>` slots; `strong` when written without "at"."""
+def _set_in_days(unit: int, count: int | None = None) -> Action:
+    """In so many days: the row's `count`, or its `<count>`, times `unit` (7 for weeks)."""
+
+    def act(builder: Builder, values: list[object]) -> bool:
+        number = count if count is not None else int(str(values[0]))
+        builder.day, builder.days = "in_days", number * unit
+        return builder.once("day")
+
+    return act
+
+
+def _set_clocks(*, strong: bool = False, after: bool = False, before: bool = False) -> Action:
+    """A time or a range from the row's `<clock>` slots; `strong` when written without "at";
+    `after` runs to midnight, `before` from midnight."""
 
     def act(builder: Builder, values: list[object]) -> bool:
         clocks = [value for value in values if isinstance(value, Clock)]
         if strong and not any(clock.strong for clock in clocks):
             return False
-        second = clocks[1] if len(clocks) > 1 else None
+        midnight = Clock(0, 0, None, fixed=True, strong=True)
+        first, second = clocks[0], clocks[1] if len(clocks) > 1 else None
         if after:
-            second = Clock(0, 0, None, fixed=True, strong=True)
-        builder.clocks = (clocks[0], second)
+            second = midnight
+        if before:
+            first, second = midnight, first
+        builder.clocks = (first, second)
         return builder.once("clock")
 
     return act
@@ -201,6 +218,10 @@ ROWS: tuple[Row, ...] = _rows(
     (("<mday> <month> <year>", "the <mday> of <month> <year>", "<mday> of <month> <year>"),
      _set_month_day("dmy")),
     ("<month> <mday> <year>", _set_month_day("mdy")),
+    (("<weekday> <mday> <month>", "<weekday> the <mday> of <month>"), _set_month_day("wdm")),
+    ("<weekday> <month> <mday>", _set_month_day("wmd")),
+    ("<weekday> <mday> <month> <year>", _set_month_day("wdmy")),
+    (("<weekday> the <ordinal>", "<weekday> <ordinal>"), _set_month_day("wd")),
     (("the <ordinal>", "<ordinal>"), _set_month_day("d")),
     ("tonight", _set_part("night", today=True)),
     ("this <part>", _set_part(today=True)),
@@ -210,6 +231,10 @@ ROWS: tuple[Row, ...] = _rows(
     (("in half an hour", "in half a hour"), _set_later(30)),
     (("in an hour and a half", "in one and a half hours"), _set_later(90)),
     ("in a couple of hours", _set_later(120)),
+    (("in <count> days", "<count> days from now", "in <count> days time"), _set_in_days(1)),
+    (("in <count> weeks", "<count> weeks from now", "in <count> weeks time"), _set_in_days(7)),
+    (("in a week", "a week from today", "a week today", "in a week's time"), _set_in_days(1, 7)),
+    (("the day after tomorrow", "day after tomorrow", "overmorrow"), _set_in_days(1, 2)),
     ("in a few minutes", _set_later(5)),
     (("at <clock>", "around <clock>", "about <clock>", "at about <clock>", "at around <clock>"),
      _set_clocks()),
@@ -222,6 +247,7 @@ ROWS: tuple[Row, ...] = _rows(
      _set_clocks(strong=True)),
     (("after <clock>", "from <clock> on", "from <clock> onwards", "<clock> onwards"),
      _set_clocks(after=True)),
+    (("before <clock>", "until <clock>", "till <clock>", "by <clock>"), _set_clocks(before=True)),
     (("half past <hour>", "at half past <hour>", "half <hour>"), _set_past(30)),
     (("<count> past <hour>", "at <count> past <hour>", "<count> minutes past <hour>",
       "at <count> minutes past <hour>"), _set_minutes_past),

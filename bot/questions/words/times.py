@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.questions.timewords import (
+    NUMBER_WORDS,
     WORDS,
     DateChoice,
     DateOrder,
@@ -44,6 +45,9 @@ _MONTHS = frozenset(
      "november", "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
      "nov", "dec"}
 )  # fmt: skip
+
+
+_LONG_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years"})
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,10 @@ def find_time(keys: Sequence[str], skip: Sequence[bool], date_order: DateOrder |
     if read is None and texts:
         read = read_when(texts[0], date_order=date_order)
     minutes = parse_duration(" ".join(keys[lengths[0][0] : lengths[0][1]])) if lengths else None
-    bad = any(i not in used and not skip[i] and _unread(key) for i, key in enumerate(keys))
+    bad = any(
+        i not in used and not skip[i] and _unread(key, keys[i - 1] if i else "")
+        for i, key in enumerate(keys)
+    )
     return TimeFound(
         when=read if isinstance(read, When) else None,
         choice=read if isinstance(read, DateChoice) else None,
@@ -137,12 +144,14 @@ def _longest_piece(
     return None
 
 
-def _unread(key: str) -> bool:
+def _unread(key: str, before: str) -> bool:
     """A time word the grammar did not read, better refused than read as today: "25:00",
-    "13pm", "the 45th", "3/4/5", "march 45", "fortnight"."""
+    "13pm", "the 45th", "3/4/5", "in december", "fortnight", "for 3 days"."""
+    counted = before.isdigit() or before in NUMBER_WORDS
     return bool(
         _WRITTEN_CLOCK.fullmatch(key)
         or _ORDINAL_OR_SLASHED.fullmatch(key)
         or key in _MONTHS
-        or key == "fortnight"
+        or key in ("fortnight", "fortnights")
+        or (counted and key in _LONG_UNITS)
     )
