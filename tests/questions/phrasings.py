@@ -192,6 +192,8 @@ FREE: list[tuple[str, Intent]] = [
     ("is the stellaris free monday next week", Free("stellaris", weekday(0, "next_weekday"))),
     ("is the aurora free at 10 past 9", Free("aurora", soon(9, 10))),
     ("is the krios free the day after tomorrow", Free("krios", When("in_days", days=2))),
+    ("can i grab the qubit for an hour at 2", Free("qubit", soon(14))),
+    ("is the krios broken?", Free("krios", NOW)),
     ("is the seahorse free in 3 days", Free("seahorse", When("in_days", days=3))),
     (
         "is the qubit free before noon",
@@ -312,6 +314,7 @@ WHO_IS_ON: list[tuple[str, Intent]] = [
     ("is the tapestation being used", WhoIsOn("tapestation")),
     ("who is in the widefield now", WhoIsOn("widefield")),
     ("someone using the opentrons?", WhoIsOn("opentrons")),
+    ("what's the krios doing right now", WhoIsOn("krios")),
 ]
 
 HOURS: list[tuple[str, Intent]] = [
@@ -353,6 +356,7 @@ FACTS: list[tuple[str, Intent]] = [
     ("who is in charge of the opentrons", EquipmentFact("opentrons", "contact")),
     ("who maintains the nikon", EquipmentFact("nikon", "contact")),
     ("who owns the quantstudio", EquipmentFact("quantstudio", "contact")),
+    ("who is the admin for the krios", EquipmentFact("krios", "contact")),
     ("which group is the krios in", EquipmentFact("krios", "group")),
     ("what group does the stellaris belong to", EquipmentFact("stellaris", "group")),
     ("which category is the seahorse in", EquipmentFact("seahorse", "group")),
@@ -379,6 +383,7 @@ ACROSS: list[tuple[str, Intent]] = [
     ("what's free between 2 and 4", WhatIsFree(soon(14, until=16))),
     ("is the genomics group free", WhatIsFree(NOW, group="genomics")),
     ("any free slots tomorrow?", WhatIsFree(TOMORROW)),
+    ("anything i can use right now?", WhatIsFree(NOW)),
     ("what's free in flow on monday", WhatIsFree(weekday(0), group="flow")),
 ]
 
@@ -524,6 +529,20 @@ NOT_UNDERSTOOD: list[tuple[str, Intent]] = [
             "is the aurora free in a fortnight",
             f"{TIME_HELP} Try: is the aurora free tomorrow at 3pm?",
         ),
+    ),
+    (
+        "is the qubit free at 15h",
+        unknown("is the qubit free at 15h", f"{TIME_HELP} Try: is the qubit free tomorrow at 3pm?"),
+    ),
+    (
+        "is the qubit free at 1500",
+        unknown(
+            "is the qubit free at 1500", f"{TIME_HELP} Try: is the qubit free tomorrow at 3pm?"
+        ),
+    ),
+    (
+        "is the krios free 3-5",
+        unknown("is the krios free 3-5", f"{TIME_HELP} Try: is the krios free tomorrow at 3pm?"),
     ),
     (
         "is the covaris free for 3 days",

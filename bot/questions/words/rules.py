@@ -107,7 +107,7 @@ def equipment(r: Reading) -> Intent | None:
         or any(r.near(word, frozenset({"time"}), 1) for word in SPARE_WORDS)
     )
     schedule = r.has_any(SCHEDULE_WORDS) or _what_on(r) or in_use
-    status = r.has("status")
+    status = r.has("status", "broken", "working", "operational", "maintenance", "down")
     asking_what = r.has_phrase(("tell", "me")) or _what_is(r)
     details = (
         r.has_any(DETAIL_WORDS)
@@ -237,7 +237,7 @@ def can_i(r: Reading) -> bool:
         r.has_phrase((modal, person, verb))
         for modal in ("can", "could", "may")
         for person in ("i", "we")
-        for verb in ("use", "get", "have", "go", "hop", "jump")
+        for verb in ("use", "get", "have", "go", "hop", "jump", "grab", "borrow", "take")
     )
 
 

@@ -38,6 +38,7 @@ _NUMBERISH = re.compile(
     r"|[0-9]{1,3}(?:h|m|min|mins|hr|hrs)"  # 2h, 30min
 )
 _WRITTEN_CLOCK = re.compile(r"[0-9]{1,3}(?::[0-9]{1,3}(?:am|pm)?|am|pm)")  # "25:00", "13pm"
+_OTHER_CLOCK = re.compile(r"[0-9]{1,2}h[0-9]{0,2}|[0-9]{1,2}-[0-9]{1,2}")  # "15h30", "3-5"
 _ORDINAL_OR_SLASHED = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)|[0-9]{1,4}/[0-9]{1,2}(?:/[0-9]{1,4})?")
 # Month names that could be another word are left out ("may I use", "mar").
 _MONTHS = frozenset(
@@ -47,6 +48,7 @@ _MONTHS = frozenset(
 )  # fmt: skip
 
 
+_CLOCK_OPENERS = frozenset({"at", "from", "until", "till", "by", "before", "after", "around"})
 _LONG_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years"})
 
 
@@ -119,7 +121,8 @@ def _cut(
     first = start
     while first < stop:
         found = _longest_piece(keys, first, stop, date_order)
-        if found is None:
+        after_opener = first > 0 and keys[first - 1] in _CLOCK_OPENERS
+        if found is None or (found[1] and after_opener):  # "at 15h" is no length of time
             first += 1
             continue
         last, is_length = found
@@ -148,8 +151,11 @@ def _unread(key: str, before: str) -> bool:
     """A time word the grammar did not read, better refused than read as today: "25:00",
     "13pm", "the 45th", "3/4/5", "in december", "fortnight", "for 3 days"."""
     counted = before.isdigit() or before in NUMBER_WORDS
+    timed = before in _CLOCK_OPENERS
     return bool(
         _WRITTEN_CLOCK.fullmatch(key)
+        or _OTHER_CLOCK.fullmatch(key)
+        or (timed and key.isdigit() and len(key) in (3, 4))
         or _ORDINAL_OR_SLASHED.fullmatch(key)
         or key in _MONTHS
         or key in ("fortnight", "fortnights")
