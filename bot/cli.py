@@ -70,34 +70,90 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    epilog: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand whose `--help` says what it does, what it needs and how to use it."""
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="cmbot", description="A Slack bot for Clustermarket equipment and bookings."
+        prog="cmbot",
+        description="A Slack bot for Clustermarket equipment and bookings.",
+        epilog="`cmbot COMMAND --help` explains each command.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve_command = commands.add_parser(
-        "serve", help="run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)"
+    serve_command = _command(
+        commands,
+        "serve",
+        "run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)",
+        "Runs the bot with the digest scheduler inside: Slack posts to {PUBLIC_URL}/slack/events\n"
+        "on HOST:PORT, or, with SLACK_APP_TOKEN set, the bot connects to Slack (Socket Mode).\n"
+        "Settings come from the environment or .env: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET\n"
+        "(HTTP mode), CLUSTERMARKET_CLIENT_ID, CLUSTERMARKET_CLIENT_SECRET, PUBLIC_URL and\n"
+        "TOKEN_ENCRYPTION_KEY; a missing or malformed one stops it with a line naming it.",
+        "GET {PUBLIC_URL}/healthz answers 200 while the bot works, 503 naming the part that\n"
+        "fails. Try it first without any of this: cmbot demo.",
     )
     serve_command.set_defaults(run=_serve)
 
-    demo = commands.add_parser(
+    demo = _command(
+        commands,
         "demo",
-        help="the bot with a sandbox Clustermarket and a stand-in Slack; needs no settings",
+        "the bot with a sandbox Clustermarket and a stand-in Slack; needs no settings",
+        "Starts the sandbox Clustermarket, a stand-in Slack and the real bot between them on\n"
+        "loopback, links you through the real OAuth flow and opens a prompt where you type\n"
+        "what you would type in Slack: slash commands, @cmbot mentions, or a DM. No settings,\n"
+        "no network, a temporary database.",
+        "examples:\n  cmbot demo\n  cmbot demo --user margaret\n"
+        '  cmbot demo --run "/cm bookings today" --run "@cmbot is the nanodrop free at 3?"',
     )
     add_demo_arguments(demo)
     demo.set_defaults(run=demo_command)
 
-    digest = commands.add_parser("digest", help="daily booking digests")
+    digest = _command(
+        commands,
+        "digest",
+        "daily booking digests",
+        "Daily booking digests: a person's own bookings by DM, a lab's in a channel. Slack\n"
+        "users turn them on with /cm digest; `cmbot serve` sends them itself, and\n"
+        "`cmbot digest run-due` sends them from cron instead, or as well.",
+    )
     digest_commands = digest.add_subparsers(dest="digest_command", required=True, metavar="COMMAND")
-    run_due = digest_commands.add_parser(
-        "run-due", help="send every digest due now and not yet sent (for cron)"
+    run_due = _command(
+        digest_commands,
+        "run-due",
+        "send every digest due now and not yet sent (for cron)",
+        "Sends every digest that is due at --now (default: the real now) and not yet sent for\n"
+        "its local date. Each goes out once per date however often this runs, beside\n"
+        "`cmbot serve` or not; a day that was missed is not sent late.",
+        "example (cron, every five minutes, from the folder that holds .env):\n"
+        "  */5 * * * * cd /srv/cmbot && .venv/bin/cmbot digest run-due",
     )
     add_run_due_arguments(run_due)
     run_due.set_defaults(run=_run_due)
 
-    sandbox = commands.add_parser(
-        "sandbox", help="run the bundled sandbox Clustermarket (OAuth + API) on loopback"
+    sandbox = _command(
+        commands,
+        "sandbox",
+        "run the bundled sandbox Clustermarket (OAuth + API) on loopback",
+        "Runs only the bundled sandbox Clustermarket: an OAuth server with a page to pick a\n"
+        "demo user, and the API with seeded labs, equipment, groups and bookings around today.\n"
+        "It prints the settings that point `cmbot serve` at it, to try the bot in a real Slack\n"
+        "workspace before you have a Clustermarket OAuth application.",
+        "example: cmbot sandbox --latency 0.2 --error-rate 0.05",
     )
     sandbox.add_argument("--port", type=int, default=8765, help="port to listen on (8765)")
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
@@ -119,17 +175,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_sandbox)
 
-    keygen = commands.add_parser("keygen", help="print a new key for TOKEN_ENCRYPTION_KEY")
+    keygen = _command(
+        commands,
+        "keygen",
+        "print a new key for TOKEN_ENCRYPTION_KEY",
+        "Prints a new key for TOKEN_ENCRYPTION_KEY, which encrypts the stored OAuth tokens.\n"
+        "Keep it safe: without it the stored tokens cannot be read and everyone connects again.",
+        "to rotate: put the new key first (TOKEN_ENCRYPTION_KEY=new,old), run\n"
+        "`cmbot reencrypt`, then drop the old key.",
+    )
     keygen.set_defaults(run=_keygen)
 
-    reencrypt = commands.add_parser(
+    reencrypt = _command(
+        commands,
         "reencrypt",
-        help="re-encrypt every stored token with the first key of TOKEN_ENCRYPTION_KEY",
+        "re-encrypt every stored token with the first key of TOKEN_ENCRYPTION_KEY",
+        "Re-encrypts every stored token with the first key of TOKEN_ENCRYPTION_KEY; rows still\n"
+        "encrypted with a later key in the list are read with it. Reads DATABASE_PATH.",
+        "the second step of a key rotation: see `cmbot keygen --help`.",
     )
     reencrypt.set_defaults(run=_reencrypt)
 
-    backup = commands.add_parser(
-        "backup", help="copy the database to PATH, consistently, even while `serve` runs"
+    backup = _command(
+        commands,
+        "backup",
+        "copy the database to PATH, consistently, even while `serve` runs",
+        "Copies the database at DATABASE_PATH to PATH with SQLite's online backup: one\n"
+        "consistent snapshot, safe while `cmbot serve` is running. Refuses the live database.",
+        "to restore: stop cmbot, copy the backup over DATABASE_PATH and remove any -wal and\n"
+        "-shm files beside it, then start cmbot again.",
     )
     backup.add_argument("path", metavar="PATH", help="the file to write (not the live database)")
     backup.set_defaults(run=_backup)

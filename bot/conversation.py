@@ -33,6 +33,7 @@ from bot.questions.commands import (
     Intent,
     Me,
 )
+from bot.questions.stand_in import stand_in
 from bot.questions.words import clean_message, parse_question
 from bot.render import (
     Audience,
@@ -109,6 +110,7 @@ class Conversation:
             return unexpected_error_reply(self.command)
 
     async def _reply(self, intent: Intent, asked: Asked) -> Reply:
+        intent = stand_in(intent, self.command)
         if isinstance(intent, Connect):
             url = self.services.tickets.url(asked.key)
             return connect_prompt(url, reason="requested", command=self.command)
@@ -171,7 +173,7 @@ class Conversation:
         """
         vocabulary = await self.services.answerer.vocabulary(asked.key)
         cleaned = clean_message(text, bot_user_id=bot_user_id)
-        intent = parse_question(cleaned, vocabulary, command=self.command)
+        intent = stand_in(parse_question(cleaned, vocabulary, command=self.command), self.command)
         if asked.audience == "private":
             return Said(await self.reply(intent, asked), visible=True)
         if not isinstance(intent, PERSONAL_INTENTS):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.questions.commands import USAGE, WHEN_WORDS
+from bot.questions.intents import DEFAULT_REMIND_MINUTES
 from bot.render import kit
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import escape, one_line
@@ -43,13 +44,25 @@ TOPICS: dict[str, _Topic] = {
         "A daily summary of your bookings by DM, or of a lab's bookings in a channel",
         ("digest on 08:30", "digest off", "digest channel on 08:00 Genomics Core Facility"),
     ),
+    "remind": _Topic(
+        f"A DM that many minutes (default {DEFAULT_REMIND_MINUTES}) before each of your"
+        " bookings starts",
+        ("remind", "remind on 30", "remind off"),
+    ),
+    "watch": _Topic(
+        "Posts in this channel when an instrument's availability changes or a slot opens today",
+        ("watch", "unwatch NovaSeq", "watch NovaSeq"),
+    ),
     "connect": _Topic("Link your Clustermarket account to Slack", ("connect",)),
     "disconnect": _Topic("Unlink it; the bot forgets your tokens", ("disconnect",)),
 }
 _SECTIONS = (
     ("📅 Bookings and free time", ("bookings", "schedule", "free")),
     ("🔬 Equipment and labs", ("equipment", "groups", "labs", "me")),
-    ("⚙️ Digests and your account", ("digest", "connect", "disconnect")),
+    (
+        "⚙️ Digests, reminders and your account",
+        ("digest", "remind", "watch", "connect", "disconnect"),
+    ),
 )
 
 
