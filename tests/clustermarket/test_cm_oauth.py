@@ -94,6 +94,7 @@ async def test_refresh_rotates_the_refresh_token(
     sandbox: Sandbox, oauth: OAuthClient, linked: TokenSet
 ) -> None:
     assert linked.refresh_token is not None
+    sandbox.knobs.strict_refresh = True  # the spent refresh token dies at once
 
     new = await oauth.refresh(linked.refresh_token, scopes="kept if absent")
 
