@@ -298,7 +298,7 @@ async def test_twenty_concurrent_401s_cause_one_refresh(
 
     assert all(user.id == sandbox.demo_user_id for user in results)
     assert sandbox.stats.grants["refresh_token"] == 1
-    assert store.get_link(KEY).status == "active"  # type: ignore[union-attr]
+    assert (await store.get_link(KEY)).status == "active"  # type: ignore[union-attr]
 
 
 async def test_concurrent_pages_after_expiry_cause_one_refresh(
@@ -344,7 +344,7 @@ async def test_refused_refresh_marks_the_link_broken(
     with pytest.raises(ReconnectRequired):
         await client.for_user(KEY).me()
 
-    link_now = store.get_link(KEY)
+    link_now = await store.get_link(KEY)
     assert link_now is not None and link_now.status == "broken"
     requests_before = sandbox.stats.total("GET /v1")
     with pytest.raises(ReconnectRequired):  # from the vault, without asking the server
@@ -362,7 +362,7 @@ async def test_second_401_after_a_fresh_refresh_needs_reconnect(
         await client.for_user(KEY).me()
 
     assert sandbox.stats.grants["refresh_token"] == 1
-    assert store.get_link(KEY).status == "broken"  # type: ignore[union-attr]
+    assert (await store.get_link(KEY)).status == "broken"  # type: ignore[union-attr]
 
 
 async def test_refresh_network_failure_is_upstream_not_broken(
@@ -377,7 +377,7 @@ async def test_refresh_network_failure_is_upstream_not_broken(
             with pytest.raises(UpstreamUnavailable) as caught:
                 await client.for_user(KEY).me()
     assert "renew" in str(caught.value)
-    assert store.get_link(KEY).status == "active"  # type: ignore[union-attr]
+    assert (await store.get_link(KEY)).status == "active"  # type: ignore[union-attr]
 
 
 # -- errors ---------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ async def test_403_is_forbidden(
     assert "/bookings" in str(caught.value)
 
     narrow = UserKey("T1", "U-narrow")
-    link(narrow, scopes="read_user")
+    await link(narrow, scopes="read_user")
     assert (await client.for_user(narrow).me()).id == sandbox.demo_user_id
     with pytest.raises(Forbidden):
         await client.for_user(narrow).accounts()
