@@ -1,0 +1,115 @@
+"""Two `cmbot serve` processes on one database, one-second access tokens, strict rotation (a
+refresh token spent twice is refused, so a double spend would lose the link), twelve people
+asking both at once for a while: no link is lost and no one is asked to reconnect.
+
+CMBOT_HAMMER_SECONDS sets how long (the suite: 10 s; the closing note ran 60 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+from cryptography.fernet import Fernet
+from renewal_helpers import link_works, quick_client
+from serve_process import serve_environment, serving
+
+from bot.clustermarket.oauth import OAuthClient
+from bot.clustermarket.tokens import TokenSet, UserKey
+from bot.demo.world import SIGNING_SECRET, free_port
+from bot.fake_slack import FakeSlack, SlackRequester
+from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
+from bot.store import Store
+
+SECONDS = float(os.environ.get("CMBOT_HAMMER_SECONDS", "10"))
+PEOPLE = 12
+
+
+def outcome(text: str) -> str:
+    if text.startswith("You are "):
+        return "answered"
+    if "onnect" in text:
+        return "asked to reconnect"
+    return "other: " + text[:60]
+
+
+async def ask_until(
+    deadline: float, fake: FakeSlack, slacks: list[SlackRequester], user: str
+) -> Counter[str]:
+    seen: Counter[str] = Counter()
+    turn = 0
+    while time.monotonic() < deadline:
+        before = len(fake.seen_by(user))
+        ack = await slacks[turn % len(slacks)].command("me", user_id=user)
+        assert ack.status_code == 200
+        replies = await fake.wait_for(lambda seen=before: fake.seen_by(user)[seen:], timeout=30)
+        seen[outcome(replies[-1].text)] += 1
+        turn += 1
+    return seen
+
+
+async def test_two_serve_processes_with_one_second_tokens_lose_no_link(
+    http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    key = Fernet.generate_key().decode()
+    database = tmp_path / "shared.db"
+    users = [f"U0PERSON{number}" for number in range(PEOPLE)]
+    knobs = SandboxKnobs(access_token_ttl=1, strict_refresh=True)
+    async with Sandbox(knobs=knobs) as sandbox, FakeSlack() as fake:
+        store = await Store.open(database, [key])
+        for user in users:
+            fake.add_user(user, name=user.lower(), real_name=user, tz="Europe/London")
+            grant = sandbox.grant_tokens(sandbox.demo_user_id)
+            tokens = TokenSet(str(grant["access_token"]), str(grant["refresh_token"]), None, "")
+            await store.save_link(
+                UserKey(fake.team_id, user),
+                cm_user_id=sandbox.demo_user_id,
+                cm_user_name=user,
+                tokens=tokens,
+            )
+        ports = [free_port(), free_port()]
+        environments = [
+            serve_environment(sandbox, fake, port, str(database), key) for port in ports
+        ]
+        async with (
+            serving(environments[0], str(tmp_path)) as first,
+            serving(environments[1], str(tmp_path)) as second,
+        ):
+            slacks = [
+                SlackRequester(base + "/slack/events", SIGNING_SECRET, fake)
+                for base in (first, second)
+            ]
+            deadline = time.monotonic() + SECONDS
+            tallies = await asyncio.gather(
+                *(ask_until(deadline, fake, slacks, user) for user in users)
+            )
+            for slack in slacks:
+                await slack.aclose()
+        seen = sum(tallies, Counter())
+        oauth = OAuthClient(
+            sandbox.oauth_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, "http://x/callback", http
+        )
+        async with quick_client(sandbox, oauth, store) as survivor:
+            working = await asyncio.gather(
+                *(link_works(survivor, sandbox, UserKey(fake.team_id, user)) for user in users)
+            )
+        links = [await store.get_link(UserKey(fake.team_id, user)) for user in users]
+        await store.aclose()
+    lost = working.count(False)
+    broken = [
+        link.broken_reason if link else "gone"
+        for link in links
+        if link is None or link.status != "active"
+    ]
+    print(
+        f"{SECONDS:g} s, {PEOPLE} people, 2 processes: {dict(seen)}; renewals"
+        f" {sandbox.stats.grants['refresh_token']}; links lost {lost}, broken {broken}"
+    )
+    assert (lost, broken) == (0, [])
+    assert seen["asked to reconnect"] == 0
+    assert seen["answered"] == sum(seen.values()), seen
+    assert sandbox.stats.grants["refresh_token"] >= PEOPLE  # the tokens really did churn
