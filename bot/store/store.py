@@ -29,18 +29,17 @@ from bot.store.subscriptions import Subscriptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
-Part = TypeVar("Part")
 Lane = Literal["read", "write"]
 
 
 def _offloaded(
-    lane: Lane, part: Callable[[Store], Part], method: Callable[Concatenate[Part, P], R]
+    lane: Lane, part: str, method: Callable[Concatenate[Any, P], R]
 ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
-    """An async method of the Store that runs `method` of a repository on the `lane` thread,
-    with the repository method's own signature and docstring."""
+    """An async method of the Store that runs `method` of its repository `part` on the
+    `lane` thread, with the repository method's own signature and docstring."""
 
     async def call(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return await self.run(lane, method, part(self), *args, **kwargs)
+        return await self.run(lane, method, getattr(self, part), *args, **kwargs)
 
     call.__name__ = method.__name__
     call.__qualname__ = f"Store.{method.__name__}"
@@ -49,47 +48,15 @@ def _offloaded(
 
 
 def _reads(
-    part: Callable[[Store], Part], method: Callable[Concatenate[Part, P], R]
+    part: str, method: Callable[Concatenate[Any, P], R]
 ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
     return _offloaded("read", part, method)
 
 
 def _writes(
-    part: Callable[[Store], Part], method: Callable[Concatenate[Part, P], R]
+    part: str, method: Callable[Concatenate[Any, P], R]
 ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
     return _offloaded("write", part, method)
-
-
-def _links(store: Store) -> Links:
-    return store.links
-
-
-def _leases(store: Store) -> RefreshLeases:
-    return store.leases
-
-
-def _states(store: Store) -> OAuthStates:
-    return store.states
-
-
-def _slack(store: Store) -> SlackCache:
-    return store.slack
-
-
-def _subscriptions(store: Store) -> Subscriptions:
-    return store.subscriptions
-
-
-def _deliveries(store: Store) -> Deliveries:
-    return store.deliveries
-
-
-def _canary(store: Store) -> KeyCanary:
-    return store.canary
-
-
-def _database(store: Store) -> Database:
-    return store.database
 
 
 class Store:
@@ -167,48 +134,48 @@ class Store:
 
     # --- health (for start-up checks and /healthz) ---
 
-    ping = _reads(_database, Database.ping)
-    check_writable = _writes(_database, Database.check_writable)
-    verify_key = _writes(_canary, KeyCanary.verify)
+    ping = _reads("database", Database.ping)
+    check_writable = _writes("database", Database.check_writable)
+    verify_key = _writes("canary", KeyCanary.verify)
 
     # --- links, and the TokenVault protocol ---
 
-    save_link = _writes(_links, Links.save)
-    get_link = _reads(_links, Links.get)
-    delete_link = _writes(_links, Links.delete)
-    count_links = _reads(_links, Links.count)
-    load_tokens = _reads(_links, Links.tokens)
-    rotate_tokens = _writes(_links, Links.rotate)
-    mark_broken = _writes(_links, Links.mark_broken)
-    begin_refresh = _writes(_leases, RefreshLeases.begin)
-    end_refresh = _writes(_leases, RefreshLeases.end)
+    save_link = _writes("links", Links.save)
+    get_link = _reads("links", Links.get)
+    delete_link = _writes("links", Links.delete)
+    count_links = _reads("links", Links.count)
+    load_tokens = _reads("links", Links.tokens)
+    rotate_tokens = _writes("links", Links.rotate)
+    mark_broken = _writes("links", Links.mark_broken)
+    begin_refresh = _writes("leases", RefreshLeases.begin)
+    end_refresh = _writes("leases", RefreshLeases.end)
 
     # --- OAuth states ---
 
-    create_state = _writes(_states, OAuthStates.create)
-    consume_state = _writes(_states, OAuthStates.consume)
+    create_state = _writes("states", OAuthStates.create)
+    consume_state = _writes("states", OAuthStates.consume)
 
     # --- Slack-side caches ---
 
-    cached_tz = _reads(_slack, SlackCache.cached_tz)
-    cache_tz = _writes(_slack, SlackCache.cache_tz)
-    first_sight = _writes(_slack, SlackCache.first_sight)
+    cached_tz = _reads("slack", SlackCache.cached_tz)
+    cache_tz = _writes("slack", SlackCache.cache_tz)
+    first_sight = _writes("slack", SlackCache.first_sight)
 
     # --- digests ---
 
-    save_subscription = _writes(_subscriptions, Subscriptions.save)
-    get_subscription = _reads(_subscriptions, Subscriptions.get)
-    find_subscription = _reads(_subscriptions, Subscriptions.find)
-    list_subscriptions = _reads(_subscriptions, Subscriptions.all)
-    delete_subscription = _writes(_subscriptions, Subscriptions.delete)
-    pause_subscriptions_of = _writes(_subscriptions, Subscriptions.pause_of)
-    resume_subscriptions_of = _writes(_subscriptions, Subscriptions.resume_of)
-    set_subscription_timezone = _writes(_subscriptions, Subscriptions.set_timezone)
+    save_subscription = _writes("subscriptions", Subscriptions.save)
+    get_subscription = _reads("subscriptions", Subscriptions.get)
+    find_subscription = _reads("subscriptions", Subscriptions.find)
+    list_subscriptions = _reads("subscriptions", Subscriptions.all)
+    delete_subscription = _writes("subscriptions", Subscriptions.delete)
+    pause_subscriptions_of = _writes("subscriptions", Subscriptions.pause_of)
+    resume_subscriptions_of = _writes("subscriptions", Subscriptions.resume_of)
+    set_subscription_timezone = _writes("subscriptions", Subscriptions.set_timezone)
 
-    claim_delivery = _writes(_deliveries, Deliveries.claim)
-    record_delivery = _writes(_deliveries, Deliveries.record)
-    fail_delivery = _writes(_deliveries, Deliveries.fail)
-    get_delivery = _reads(_deliveries, Deliveries.get)
-    start_posting = _writes(_deliveries, Deliveries.start_posting)
-    deliveries_between = _reads(_deliveries, Deliveries.between)
-    prune_deliveries = _writes(_deliveries, Deliveries.prune)
+    claim_delivery = _writes("deliveries", Deliveries.claim)
+    record_delivery = _writes("deliveries", Deliveries.record)
+    fail_delivery = _writes("deliveries", Deliveries.fail)
+    get_delivery = _reads("deliveries", Deliveries.get)
+    start_posting = _writes("deliveries", Deliveries.start_posting)
+    deliveries_between = _reads("deliveries", Deliveries.between)
+    prune_deliveries = _writes("deliveries", Deliveries.prune)

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 from db_faults import write_locked
-from slack_helpers import ZOE, words
+from slack_helpers import ZOE, bot_replies, words
 
 from bot.demo.world import World
-from bot.fake_slack import Message
 
 BUSY_TIMEOUT = 0.3  # seconds; production's is 5 s, and the lock below outlasts either
 
@@ -31,14 +30,6 @@ async def linked_world() -> AsyncIterator[World]:
         assert page.status_code == 200, page.text
         await world.fake.wait_for(lambda: world.fake.home_views.get(ZOE.user_id))
         yield world
-
-
-def replies_in_thread(world: World, channel: str, thread_ts: str) -> list[Message]:
-    return [
-        message
-        for message in world.fake.messages_in(channel)
-        if message.bot_id and message.thread_ts == thread_ts
-    ]
 
 
 async def test_a_locked_database_freezes_no_reply_and_drops_no_mention(
@@ -65,11 +56,9 @@ async def test_a_locked_database_freezes_no_reply_and_drops_no_mention(
         assert "Zoë Ångström" in words(answer[0].body)
 
         in_channel = await world.fake.wait_for(
-            lambda: replies_in_thread(world, "C0LAB", mention_ts), timeout=10
+            lambda: bot_replies(world, "C0LAB", mention_ts), timeout=10
         )
-        in_dm = await world.fake.wait_for(
-            lambda: replies_in_thread(world, dm, message_ts), timeout=10
-        )
+        in_dm = await world.fake.wait_for(lambda: bot_replies(world, dm, message_ts), timeout=10)
         for reply in (*in_channel, *in_dm):
             assert "Illumina NovaSeq 6000" in reply.text + str(reply.blocks)
     unrecorded = [r for r in caplog.records if "answering it anyway" in r.getMessage()]
