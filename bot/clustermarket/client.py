@@ -284,9 +284,9 @@ class ClustermarketClient:
     async def _authorized_get(self, key: UserKey, path: str, params: Params) -> httpx.Response:
         """GET with the user's token: renewed ahead of expiry, and again after a 401.
 
-        A 401 is retried a few times: with rotating tokens shared by processes, a token may
-        be revoked by a renewal elsewhere between loading and using it. The refresher says
-        when a refusal means the link is broken (ReconnectRequired).
+        A 401 is renewed after a few times (a renewal elsewhere may revoke a token between
+        loading and using it), then "try again": it never breaks the link by itself, which
+        only the token endpoint's refusal of the refresh token does.
         """
         tokens = await self.tokens.fresh(key, await self.tokens.current(key))
         for refusals in range(MAX_REFUSALS + 1):

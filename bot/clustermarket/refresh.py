@@ -39,7 +39,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal, NoReturn
+from typing import Literal
 
 from bot.clustermarket.errors import (
     NotLinked,
@@ -119,8 +119,6 @@ class TokenRefresher:
         )
         self._spends: dict[UserKey, asyncio.Task[TokenSet]] = {}
         self._unsaved: dict[UserKey, _Unsaved] = {}
-        self._issued: dict[UserKey, TokenSet] = {}
-        """The pair the token endpoint last gave this process, per user."""
         self._savers: dict[UserKey, asyncio.Task[None]] = {}
 
     # --- what requests call ---
@@ -166,11 +164,11 @@ class TokenRefresher:
         """Tokens newer than `refused` (which Clustermarket answered 401): someone else's
         renewal if there was one, else ours.
 
-        The link is broken (ReconnectRequired) only when Clustermarket refuses tokens this
-        process was just given for it while no one has renewed them since: with tokens that
-        rotate, any other refusal may be a renewal elsewhere that revoked them in flight.
+        A 401 alone never breaks the link: with rotating tokens shared by processes, a
+        renewal elsewhere may revoke a token between loading and using it. Only the token
+        endpoint's refusal of the refresh token can (see `_refused`).
         """
-        return await self._renew(key, refused, wait=True, refused=True)
+        return await self._renew(key, refused, wait=True)
 
     async def mark_broken(self, key: UserKey, reason: str) -> None:
         """The link no longer works: forget any unsaved pair and flag it for reconnecting.
@@ -187,7 +185,6 @@ class TokenRefresher:
     def forget(self, key: UserKey) -> None:
         """Drop what this process holds for `key` (disconnected, relinked, broken)."""
         self._unsaved.pop(key, None)
-        self._issued.pop(key, None)
         saver = self._savers.pop(key, None)
         if saver is not None:
             saver.cancel()
@@ -217,26 +214,18 @@ class TokenRefresher:
             lock = self._locks[key] = asyncio.Lock()
         return lock
 
-    async def _renew(
-        self, key: UserKey, stale: TokenSet, *, wait: bool, refused: bool = False
-    ) -> TokenSet:
+    async def _renew(self, key: UserKey, stale: TokenSet, *, wait: bool) -> TokenSet:
         async with self._lock(key):
             unsaved = self._unsaved.get(key)
             if unsaved is not None:
                 if not unsaved.newest.same_as(stale):
                     return unsaved.newest
-                if refused:  # only this process holds that pair: nobody renewed it since
-                    await self._refused_fresh(key)
                 return await self._renew_unsaved(key, unsaved)
             task = self._spends.get(key)
             if task is None:  # else a request that gave up waiting left it running: share it
                 spend = await self._take_lease(key, stale, wait=wait)
                 if isinstance(spend, AlreadyRenewed):
                     return spend.tokens
-                issued = self._issued.get(key)
-                if refused and issued is not None and issued.same_as(spend.tokens):
-                    await self._let_go(key)
-                    await self._refused_fresh(key)
                 task = asyncio.ensure_future(self._spend(key, spend))
                 self._spends[key] = task
                 task.add_done_callback(lambda _: self._spends.pop(key, None))
@@ -335,10 +324,6 @@ class TokenRefresher:
         await self.mark_broken(key, "Clustermarket refused the refresh token")
         raise ReconnectRequired("Clustermarket refused to renew this account's sign-in")
 
-    async def _refused_fresh(self, key: UserKey) -> NoReturn:
-        await self.mark_broken(key, "Clustermarket refused a freshly refreshed token")
-        raise ReconnectRequired("Clustermarket no longer accepts this account's sign-in")
-
     async def _let_go(self, key: UserKey) -> None:
         """End our lease early; if the database refuses, it lapses on its own."""
         with contextlib.suppress(VaultUnavailable):
@@ -358,12 +343,10 @@ class TokenRefresher:
                 self.policy.retry_save_every,
             )
             self._unsaved[key] = _Unsaved(stored=spent, newest=new)
-            self._issued[key] = new
             self._savers[key] = asyncio.ensure_future(self._keep_saving(key))
             return new
         if saved:
             logger.info("refreshed tokens %s", _describe(key))
-            self._issued[key] = new
             return new
         return await self._vault.load_tokens(key)  # someone else's save won: theirs count
 
