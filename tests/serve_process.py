@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
@@ -45,11 +46,13 @@ def serve_environment(
 @asynccontextmanager
 async def serving(environment: dict[str, str], cwd: str) -> AsyncIterator[str]:
     """A running `cmbot serve`, healthy; yields its base URL and stops it with SIGTERM,
-    checking it stopped cleanly (exit 0, no traceback)."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", env=environment, cwd=cwd,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    checking it stopped cleanly (exit 0, no traceback). Its log is `serve-PORT.log` in `cwd`."""
+    log_path = Path(cwd) / f"serve-{environment['PORT']}.log"
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "serve", env=environment, cwd=cwd,
+            stdout=asyncio.subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{environment['PORT']}"
     try:
         async with httpx.AsyncClient() as http:
@@ -63,6 +66,7 @@ async def serving(environment: dict[str, str], cwd: str) -> AsyncIterator[str]:
         yield base
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()
-    assert b"Traceback" not in stderr, stderr.decode()
+        await asyncio.wait_for(process.wait(), timeout=30)
+    stderr = log_path.read_text(errors="replace")
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr, stderr

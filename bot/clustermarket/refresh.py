@@ -22,6 +22,11 @@ A1 is first used. The protocol leans on exactly that:
    `lost_rotation_grace` the user hears "try again shortly" instead. After that, or when R0
    was never spent before, the refusal is the user's or the server's and the link is broken.
    A pair saved late revives a link marked broken meanwhile (see `Links.rotate`).
+5. A 401 alone never breaks the link (a renewal elsewhere may have revoked the token in
+   flight): the request renews and retries a few times, then says "try again".
+6. When the database refuses the lease itself, renewal goes on without one: nobody else can
+   take a lease then either, a second spend of R0 is harmless under Doorkeeper's rules, and
+   the two successors race to a compare-and-swap that exactly one wins.
 
 What no client can survive: under strict rotation (R0 dies at once) a lost answer loses the
 link, and so does a crash while a pair is held unsaved after A1 was used.

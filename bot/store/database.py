@@ -216,6 +216,23 @@ class Database:
         Version n is migrations[n - 1]; each runs in its own transaction with its row in
         schema_migrations, re-checked under the lock because another process may migrate.
         """
+        if self._migrated_version() < len(migrations):  # else no write lock is needed
+            self._apply(migrations)
+        current = self.schema_version
+        if current > len(migrations):
+            raise SchemaTooNew(
+                f"the database at {self.path} has schema version {current}, newer than the"
+                f" {len(migrations)} this cmbot understands; upgrade cmbot or point"
+                " DATABASE_PATH elsewhere"
+            )
+
+    def _migrated_version(self) -> int:
+        found = self.one(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        return 0 if found is None else self.schema_version
+
+    def _apply(self, migrations: Sequence[Migration]) -> None:
         with self.transaction():
             self.write(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -232,13 +249,6 @@ class Database:
                     (version, iso(None)),
                 )
             log.info("database schema migrated to version %d", version)
-        current = self.schema_version
-        if current > len(migrations):
-            raise SchemaTooNew(
-                f"the database at {self.path} has schema version {current}, newer than the"
-                f" {len(migrations)} this cmbot understands; upgrade cmbot or point"
-                " DATABASE_PATH elsewhere"
-            )
 
     # --- health ---
 

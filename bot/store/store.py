@@ -20,6 +20,7 @@ from bot.store import migrations
 from bot.store.crypto import Cipher
 from bot.store.database import BUSY_TIMEOUT_SECONDS, Database
 from bot.store.deliveries import Deliveries
+from bot.store.errors import StoreUnavailable
 from bot.store.keys import KeyCanary
 from bot.store.leases import RefreshLeases
 from bot.store.links import Links
@@ -70,9 +71,20 @@ class Store:
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         cipher = Cipher(keys)
-        self.database = Database(path, busy_timeout=busy_timeout)
+        try:
+            self.database = Database(path, busy_timeout=busy_timeout)
+        except StoreUnavailable as refused:
+            raise StoreUnavailable(
+                f"cannot use the database at {os.fspath(path)}: {refused}", refused.reason
+            ) from None
         try:
             self.database.migrate(migrations.MIGRATIONS)
+        except StoreUnavailable as refused:
+            self.database.close()
+            raise StoreUnavailable(
+                f"cannot bring the database at {os.fspath(path)} up to date: {refused}",
+                refused.reason,
+            ) from None
         except BaseException:
             self.database.close()
             raise

@@ -3,8 +3,8 @@ keeps answering, and no mention or DM is dropped.
 
 The store's work runs on its own threads, so a write waiting out the lock stalls only other
 writes: slash commands are acknowledged and answered, and a mention whose event id cannot be
-recorded is answered anyway (a rare double answer beats a silent drop). Every reply below
-lands while the lock is still held.
+recorded is answered anyway (a rare double answer beats a silent drop). A change that must
+be written is refused kindly. Every reply below lands while the lock is still held.
 """
 
 from __future__ import annotations
@@ -54,6 +54,11 @@ async def test_a_locked_database_freezes_no_reply_and_drops_no_mention(
         assert (ack.status_code, ack.text) == (200, "")  # acknowledged, lock or no lock
         answer = await world.fake.wait_for(lambda: world.fake.responses[before:])
         assert "Zoë Ångström" in words(answer[0].body)
+
+        before = len(world.fake.responses)
+        await world.slack.command("digest on 07:30", user_id=ZOE.user_id)
+        refused = await world.fake.wait_for(lambda: world.fake.responses[before:])
+        assert "couldn't save that just now" in words(refused[0].body)  # kind, nothing lost
 
         in_channel = await world.fake.wait_for(
             lambda: bot_replies(world, "C0LAB", mention_ts), timeout=10

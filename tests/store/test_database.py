@@ -199,3 +199,19 @@ def test_injection_looking_values_are_stored_verbatim(store: Store, db_path: Pat
     assert store.links.delete(key)
     assert store.links.get(ALICE) is not None
     assert "links" in Database(db_path).table_names()
+
+
+def test_a_database_locked_at_start_says_where_and_why(db_path: Path) -> None:
+    empty = sqlite3.connect(db_path)  # a database with nothing in it yet: to be migrated
+    empty.execute("PRAGMA journal_mode = WAL")
+    empty.close()
+    refusal = r"cmbot\.db up to date: .*locked"
+    with write_locked(db_path), pytest.raises(StoreUnavailable, match=refusal) as caught:
+        Store(db_path, [KEY_A], busy_timeout=SHORT_BUSY)
+    assert caught.value.reason == "locked"
+
+
+def test_an_up_to_date_database_opens_while_another_process_writes(db_path: Path) -> None:
+    Store(db_path, [KEY_A]).close()
+    with write_locked(db_path), Store(db_path, [KEY_A], busy_timeout=SHORT_BUSY) as opened:
+        assert opened.links.count() == 0
