@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet
 from renewal_helpers import link_works, quick_client
-from serve_process import serve_environment, serving
+from serve_process import STOP_TIMEOUT, ServeProcess, serve_environment
 
 from bot.clustermarket.oauth import OAuthClient
 from bot.clustermarket.tokens import TokenSet, UserKey
@@ -28,6 +30,26 @@ from bot.store import Store
 
 SECONDS = float(os.environ.get("CMBOT_HAMMER_SECONDS", "10"))
 PEOPLE = 12
+
+
+class LoggedServe(ServeProcess):
+    """`cmbot serve` logging to a file: a long run logs more than a pipe holds, and a
+    process that cannot write its log stops answering."""
+
+    async def start(self) -> None:
+        self.log = self.folder / f"serve-{self.environment['PORT']}.log"
+        with self.log.open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "serve", env=self.environment,
+                cwd=str(self.folder), stdout=asyncio.subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+
+    async def stop(self) -> tuple[int, str]:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), timeout=STOP_TIMEOUT)
+        return code, self.log.read_text(errors="replace")
 
 
 class AnsweredSlack(FakeSlack):
@@ -96,17 +118,23 @@ async def test_two_serve_processes_with_one_second_tokens_lose_no_link(
                 cm_user_name=user,
                 tokens=tokens,
             )
-        ports = [free_port(), free_port()]
-        environments = [
-            serve_environment(sandbox, fake, port, str(database), key) for port in ports
+        servers = [
+            LoggedServe(
+                serve_environment(
+                    sandbox, fake, free_port(), str(database), TOKEN_ENCRYPTION_KEY=key
+                ),
+                tmp_path,
+            )
+            for _ in range(2)
         ]
-        async with (
-            serving(environments[0], str(tmp_path)) as first,
-            serving(environments[1], str(tmp_path)) as second,
-        ):
+        for server in servers:
+            await server.start()
+        try:
+            for server in servers:
+                assert (await server.health(http)).status_code == 200
             slacks = [
-                SlackRequester(base + "/slack/events", SIGNING_SECRET, fake)
-                for base in (first, second)
+                SlackRequester(server.base_url + "/slack/events", SIGNING_SECRET, fake)
+                for server in servers
             ]
             deadline = time.monotonic() + SECONDS
             tallies = await asyncio.gather(
@@ -114,6 +142,10 @@ async def test_two_serve_processes_with_one_second_tokens_lose_no_link(
             )
             for slack in slacks:
                 await slack.aclose()
+        finally:
+            stopped = [await server.stop() for server in servers]
+        for code, log in stopped:
+            assert code == 0 and "Traceback" not in log, log
         seen = sum(tallies, Counter())
         oauth = OAuthClient(
             sandbox.oauth_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, "http://x/callback", http
