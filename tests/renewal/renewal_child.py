@@ -59,7 +59,7 @@ async def renew(database: str, key: str, api_url: str, oauth_url: str, users: li
     store = await Store.open(database, [key])
     async with httpx.AsyncClient() as http:
         oauth = OAuthClient(oauth_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, "http://x/cb", http)
-        policy = RefreshPolicy(lease_ttl=LEASE_TTL, request_timeout=0.8)
+        policy = RefreshPolicy(lease_ttl=LEASE_TTL, request_timeout=10.0)
         client = ClustermarketClient(api_url, "/me", oauth, store, http=http, refresh=policy)
         await asyncio.gather(*(client.for_user(UserKey("T1", user)).me() for user in users))
 
