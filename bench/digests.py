@@ -107,10 +107,10 @@ def build_world(
                 scopes=str(grant.get("scope", "")),
             )
             slack_user = UserKey(fake.team_id, user_id)
-            store.save_link(slack_user, cm_user_id=cm_user, cm_user_name=user_id, tokens=tokens)
-            store.cache_tz(slack_user, zone)  # as `digest on` leaves it
+            store.links.save(slack_user, cm_user_id=cm_user, cm_user_name=user_id, tokens=tokens)
+            store.slack.cache_tz(slack_user, zone)  # as `digest on` leaves it
             channel = fake.dm_channel_id(user_id)
-            store.save_subscription(
+            store.subscriptions.save(
                 kind="personal",
                 team_id=fake.team_id,
                 owner_user_id=user_id,
@@ -124,7 +124,7 @@ def build_world(
         for lab_id, name, zone, member in LABS:
             channel = f"C0LAB{lab_id}"
             fake.add_channel(channel, name.lower().replace(" ", "-"))
-            store.save_subscription(
+            store.subscriptions.save(
                 kind="channel",
                 team_id=fake.team_id,
                 owner_user_id=owners[member],
@@ -157,7 +157,7 @@ def delivery_states(path: Path, key: str, targets: int, day_range: list[str]) ->
     """What the database says right after the kill: sent, claimed, of which began posting."""
     first, last = min(day_range), max(day_range)
     with Store(path, [key]) as store:
-        rows = store.deliveries_between(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        rows = store.deliveries.between(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
     sent = sum(1 for row in rows if row.status == "sent")
     claimed = [row for row in rows if row.status == "claimed"]
     posting = sum(1 for row in claimed if row.post_started_at is not None)
@@ -241,7 +241,9 @@ async def send_all(sandbox: Sandbox, folder: Path, users: int, burst_size: int) 
     now = dt.datetime.now(dt.UTC)
     async with FakeSlack() as fake:
         started = time.perf_counter()
-        targets = build_world(folder / "send-all.db", key, sandbox, fake, users, now)
+        targets = await asyncio.to_thread(
+            build_world, folder / "send-all.db", key, sandbox, fake, users, now
+        )
         print(
             f"  set-up: {users} linked users, {len(targets)} digests due"
             f" ({time.perf_counter() - started:.1f} s)"
@@ -276,7 +278,9 @@ async def kill_and_rerun(
     key = Fernet.generate_key().decode()
     now = dt.datetime.now(dt.UTC)
     async with FakeSlack() as fake:
-        targets = build_world(folder / "kill.db", key, sandbox, fake, users, now)
+        targets = await asyncio.to_thread(
+            build_world, folder / "kill.db", key, sandbox, fake, users, now
+        )
         env = child_env(fake, sandbox, folder / "kill.db", key)
         threshold = max(1, int(len(targets) * kill_at))
         async with bursts_of_429(fake, burst_size) as bursts:
@@ -296,7 +300,10 @@ async def kill_and_rerun(
             f" {len(targets)} digests were posted"
         )
         days = [target.day for target in targets]
-        print(f"  at the kill: {delivery_states(folder / 'kill.db', key, len(targets), days)}")
+        states = await asyncio.to_thread(
+            delivery_states, folder / "kill.db", key, len(targets), days
+        )
+        print(f"  at the kill: {states}")
         later = now + STALE_WINDOW_PASSED
         async with bursts_of_429(fake, burst_size):
             rerun = await spawn(env, folder, later)

@@ -76,7 +76,7 @@ async def main(latency: float, rounds: int) -> None:
     world = Sandbox()  # the same deterministic world the child process serves
     lab, demo_user = world.busiest_lab_id(), world.demo_user_id
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "bench.db", [Fernet.generate_key().decode()])
+        store = await Store.open(Path(folder) / "bench.db", [Fernet.generate_key().decode()])
         async with sandbox_process(latency) as base_url:
             http = make_http_client()
             oauth = OAuthClient(base_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, REDIRECT_URI, http)
@@ -84,7 +84,7 @@ async def main(latency: float, rounds: int) -> None:
             redirect = await submit_authorize_page(http, oauth.authorize_url("bench"), demo_user)
             code = parse_qs(urlsplit(redirect).query)["code"][0]
             tokens = await oauth.exchange_code(code)
-            store.save_link(KEY, cm_user_id=demo_user, cm_user_name="Bench", tokens=tokens)
+            await store.save_link(KEY, cm_user_id=demo_user, cm_user_name="Bench", tokens=tokens)
 
             ways: dict[str, Fetch] = {
                 "sequential": lambda: client.for_user(KEY, sequential=True).bookings(lab),
@@ -99,7 +99,7 @@ async def main(latency: float, rounds: int) -> None:
                     counts.add(count)
             peaks = {way: await peak_memory(fetch) for way, fetch in ways.items()}
             await client.aclose()
-        store.close()
+        await store.aclose()
 
     if len(counts) != 1:
         raise SystemExit(f"the two ways saw different numbers of bookings: {sorted(counts)}")

@@ -26,6 +26,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         error_rate=args.error_rate,
         rate_limit_rate=args.rate_limit_rate,
         access_token_ttl=args.token_ttl,
+        strict_refresh=args.strict_refresh,
     )
     run_sandbox(port=args.port, host=args.host, knobs=knobs)
     return 0
@@ -172,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument(
         "--token-ttl", type=int, default=3600, metavar="SECONDS", help="access token lifetime"
+    )
+    sandbox.add_argument(
+        "--strict-refresh",
+        action="store_true",
+        help="a refresh token dies when used (default: when the new access token is first used,"
+        " as Doorkeeper does)",
     )
     sandbox.set_defaults(run=_sandbox)
 

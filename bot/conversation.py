@@ -49,6 +49,7 @@ from bot.render import (
 from bot.render.errors import error_reply
 from bot.services import Services
 from bot.slack_users import user_zone
+from bot.store import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ PERSONAL_INTENTS = (Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, D
 
 ANSWER_DEADLINE = 20.0
 """Seconds a person waits at most: after that they hear Clustermarket is slow, not silence."""
+EVENT_RECORD_WAIT = 2.0
+"""Seconds a mention or DM waits for its event id to be recorded before answering anyway."""
 
 
 class Conversation:
@@ -105,6 +108,9 @@ class Conversation:
             return await self._reply(intent, asked)
         except (NotLinked, ReconnectRequired) as missing:
             return self._connect_prompt(missing, asked.key, None)
+        except StoreError as failure:
+            logger.warning("answering %s: the database failed: %s", type(intent).__name__, failure)
+            return error_reply("storage", self.command)
         except Exception:
             logger.exception("answering %s failed", type(intent).__name__)
             return unexpected_error_reply(self.command)
@@ -184,9 +190,24 @@ class Conversation:
                 return Said(public, visible=False)
         return Said(await self.reply(intent, replace(asked, audience="private")), visible=False)
 
-    def first_sight(self, event_id: str) -> bool:
-        """Whether this Slack event is new (a retry of one already taken is not)."""
-        return not event_id or self.services.store.first_sight(event_id)
+    async def first_sight(self, team_id: str, event_id: str) -> bool:
+        """Whether this Slack event is new (a retry of one already taken is not).
+
+        When the record cannot be written promptly (the database is locked or full), the
+        event counts as new: a rare double answer beats a question silently dropped.
+        """
+        if not event_id:
+            return True
+        try:
+            async with asyncio.timeout(EVENT_RECORD_WAIT):
+                return await self.services.store.first_sight(team_id, event_id)
+        except (StoreError, TimeoutError) as failure:
+            logger.warning(
+                "could not record Slack event %s (%s); answering it anyway",
+                event_id,
+                str(failure) or "the database was slow",
+            )
+            return True
 
     # -- buttons -------------------------------------------------------------------------------
 
@@ -281,7 +302,7 @@ class Conversation:
 
     async def _publish_home(self, key: UserKey) -> None:
         services = self.services
-        link = services.store.get_link(key)
+        link = await services.store.get_link(key)
         zone = await user_zone(services.slack, services.store, key)
         now = datetime.now(UTC)
         upcoming: list[Booking] = []
@@ -298,7 +319,7 @@ class Conversation:
             next_bookings=upcoming,
             tz_name=zone.key if zone is not None else "UTC",
             now=now,
-            digest=digest_summary(services.store, key),
+            digest=await digest_summary(services.store, key),
             command=self.command,
         )
         await services.slack.views_publish(user_id=key.user_id, view=view)

@@ -72,12 +72,12 @@ class ConnectTickets:
         return key, resume if isinstance(resume, dict) else None
 
 
-def start_link(
+async def start_link(
     tickets: ConnectTickets, store: Store, clustermarket: ClustermarketClient, ticket: str
 ) -> str:
     """The Clustermarket authorize URL for a clicked connect link (TicketError if bad)."""
     key, resume = tickets.read(ticket)
-    state = store.create_state(key, resume=resume)
+    state = await store.create_state(key, resume=resume)
     return clustermarket.oauth.authorize_url(state)
 
 
@@ -103,7 +103,7 @@ async def complete_link(
     if not state:
         return LinkResult("incomplete")
     try:
-        claim = store.consume_state(state)
+        claim = await store.consume_state(state)
     except StateError as refused:
         return LinkResult(refused.reason)
     if error:
@@ -124,20 +124,24 @@ async def complete_link(
     if user.id is None:
         await _revoke_quietly(clustermarket, tokens.refresh_token or tokens.access_token)
         return LinkResult("failed", key=claim.key)
-    store.save_link(claim.key, cm_user_id=user.id, cm_user_name=user.display_name, tokens=tokens)
+    await store.save_link(
+        claim.key, cm_user_id=user.id, cm_user_name=user.display_name, tokens=tokens
+    )
+    clustermarket.tokens.forget(claim.key)
     logger.info("linked team=%s user=%s", claim.key.team_id, claim.key.user_id)
     return LinkResult("linked", key=claim.key, name=user.display_name, resume=claim.resume)
 
 
 async def unlink(store: Store, clustermarket: ClustermarketClient, key: UserKey) -> bool:
     """Revoke at Clustermarket (best effort) and forget the tokens; False if not linked."""
-    link = store.get_link(key)
+    link = await store.get_link(key)
+    clustermarket.tokens.forget(key)
     if link is None:
         return False
     for token in (link.tokens.refresh_token, link.tokens.access_token):
         if token:
             await _revoke_quietly(clustermarket, token)
-    return store.delete_link(key)
+    return await store.delete_link(key)
 
 
 async def _revoke_quietly(clustermarket: ClustermarketClient, token: str) -> None:

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 async def serve(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM, then stop taking requests and finish what is under way."""
-    services = Services.build(settings)
+    services = await Services.build(settings)
     conversation = Conversation(services)
     bolt = build_app(conversation)
     server = BotServer(conversation, bolt)

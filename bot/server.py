@@ -85,7 +85,7 @@ class BotServer:
         """A clicked connect button: mint the OAuth state now and send the browser on."""
         command = self.services.settings.SLACK_COMMAND
         try:
-            url = start_link(
+            url = await start_link(
                 self.services.tickets,
                 self.services.store,
                 self.services.clustermarket,
@@ -114,7 +114,7 @@ class BotServer:
 
     async def healthz(self, _: web.Request) -> web.Response:
         try:
-            database_ok = self.services.store.ping()
+            database_ok = await self.services.store.ping()
         except Exception:
             database_ok = False
         if not database_ok:

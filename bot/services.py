@@ -16,7 +16,7 @@ from bot.answers import Answerer
 from bot.clustermarket.client import ClustermarketClient
 from bot.config import Settings
 from bot.linking import ConnectTickets
-from bot.store import Store
+from bot.store import BUSY_TIMEOUT_SECONDS, Store
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -43,9 +43,18 @@ class Services:
     slack: AsyncWebClient
 
     @classmethod
-    def build(cls, settings: Settings, **client_options: Any) -> Services:
-        """Open the store and the pooled clients; `client_options` tune the Clustermarket client."""
-        store = Store(settings.DATABASE_PATH, settings.encryption_keys())
+    async def build(
+        cls,
+        settings: Settings,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        **client_options: Any,
+    ) -> Services:
+        """Open the store (off the event loop) and the pooled clients; `client_options` tune
+        the Clustermarket client."""
+        store = await Store.open(
+            settings.DATABASE_PATH, settings.encryption_keys(), busy_timeout=busy_timeout
+        )
         clustermarket = ClustermarketClient.from_settings(settings, store, **client_options)
         return cls(
             settings=settings,
@@ -58,4 +67,4 @@ class Services:
 
     async def aclose(self) -> None:
         await self.clustermarket.aclose()
-        self.store.close()
+        await self.store.aclose()

@@ -32,7 +32,7 @@ def live(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     monkeypatch.setenv("DATABASE_PATH", str(path))
     with Store(path, [KEY]) as store:
         tokens = TokenSet("access-secret", "refresh-secret", None, "read_user")
-        store.save_link(ZOE, cm_user_id=15001, cm_user_name="Zoë", tokens=tokens)
+        store.links.save(ZOE, cm_user_id=15001, cm_user_name="Zoë", tokens=tokens)
     yield path
 
 
@@ -123,5 +123,5 @@ def test_the_documented_restore_brings_the_links_back(live: Path, tmp_path: Path
         live.with_name(live.name + side).unlink(missing_ok=True)
     live.write_bytes(copy.read_bytes())  # README: stop cmbot, copy the backup over DATABASE_PATH
     with Store(live, [KEY]) as store:
-        link = store.get_link(ZOE)
+        link = store.links.get(ZOE)
     assert link is not None and link.tokens.refresh_token == "refresh-secret"

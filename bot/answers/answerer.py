@@ -187,7 +187,7 @@ class Answerer:
         Raises nothing: a question in words is still parsed (more roughly) without names.
         """
         try:
-            self._link(key)
+            await self._link(key)
             api = self.client.for_user(key)
             catalogue = await self._catalogue(api)
             groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
@@ -202,7 +202,7 @@ class Answerer:
 
     async def next_bookings(self, key: UserKey, now: dt.datetime, limit: int = 5) -> list[Booking]:
         """The user's next active bookings (one under way included), soonest first."""
-        link = self._link(key)
+        link = await self._link(key)
         bookings = _timed(await self.client.for_user(key).bookings())
         moment = _aware(now)
         upcoming = [
@@ -222,7 +222,7 @@ class Answerer:
             return help_reply(ctx, topic=intent.topic, suggestion=intent.suggestion)
         if isinstance(intent, Unknown):
             return help_reply(ctx, suggestion=intent.suggestion, unknown=intent.text)
-        link = self._link(asker.key)
+        link = await self._link(asker.key)
         api = self.client.for_user(asker.key)
         if isinstance(intent, Me):
             return await self._me(api, asker, ctx)
@@ -242,8 +242,8 @@ class Answerer:
             return await self._free(intent, api, asker, ctx)
         assert_never(intent)
 
-    def _link(self, key: UserKey) -> Link:
-        link = self.store.get_link(key)
+    async def _link(self, key: UserKey) -> Link:
+        link = await self.store.get_link(key)
         if link is None:
             raise NotLinked("this Slack user has not connected a Clustermarket account")
         if link.status != "active":

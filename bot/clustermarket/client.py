@@ -2,8 +2,8 @@
 
 What it absorbs so the Slack layer does not have to: pagination (the API pages by 100 and
 does not sort), transient failures (5xx, timeouts and 429 are retried with capped, jittered
-backoff), and token expiry (one refresh per user at a time, with the vault's compare-and-swap
-so concurrent requests and processes never spend a rotated refresh token twice). What it
+backoff), and token expiry (renewed by `refresh.py`: one renewal per user across processes,
+and no fault loses the link). What it
 cannot absorb surfaces as the exceptions in `errors.py`, with plain messages that name the
 endpoint and never a token, header or body.
 """
@@ -17,9 +17,8 @@ import logging
 import math
 import random
 import time
-import weakref
 from collections.abc import Awaitable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -31,7 +30,6 @@ from bot.clustermarket.errors import (
     ClustermarketError,
     Forbidden,
     NotFound,
-    OAuthError,
     RateLimited,
     ReconnectRequired,
     UpstreamTimeout,
@@ -48,7 +46,8 @@ from bot.clustermarket.models import (
     User,
 )
 from bot.clustermarket.oauth import OAuthClient
-from bot.clustermarket.tokens import TokenSet, TokenVault, UserKey
+from bot.clustermarket.refresh import RefreshPolicy, TokenRefresher
+from bot.clustermarket.tokens import TokenVault, UserKey
 from bot.config import Settings, SettingsError
 
 logger = logging.getLogger("bot.clustermarket")
@@ -60,10 +59,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=15.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20)
 PER_PAGE = 100
 """The API's maximum page size: fewest requests for a full list."""
+MAX_REFUSALS = 3
+"""401s one request renews after, before it gives up for now (the link stays)."""
 MAX_PAGES = 1000
 """A ceiling on one list (100,000 records), so a server that ignores `page` cannot loop us."""
-REFRESH_MARGIN = timedelta(seconds=30)
-"""Refresh before a request when the access token expires this soon."""
 
 _RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
@@ -108,7 +107,7 @@ class ClustermarketClient:
         backoff_cap: float = 5.0,
         max_retry_after: float = 30.0,
         per_page: int = PER_PAGE,
-        refresh_margin: timedelta = REFRESH_MARGIN,
+        refresh: RefreshPolicy | None = None,
         close_http: bool | None = None,
     ) -> None:
         """`close_http` defaults to closing the HTTP client only when it was created here."""
@@ -128,11 +127,7 @@ class ClustermarketClient:
         self.backoff_cap = backoff_cap
         self.max_retry_after = max_retry_after
         self.per_page = per_page
-        self.refresh_margin = refresh_margin
-        # A lock lives as long as some request holds it, so idle users cost nothing.
-        self._refresh_locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self.tokens = TokenRefresher(vault, oauth, refresh)
 
     @classmethod
     def from_settings(
@@ -170,6 +165,7 @@ class ClustermarketClient:
         return UserApi(self, key, sequential=sequential)
 
     async def aclose(self) -> None:
+        await self.tokens.aclose()
         if self._close_http:
             await self._http.aclose()
 
@@ -286,60 +282,20 @@ class ClustermarketClient:
     # -- tokens ------------------------------------------------------------------------------
 
     async def _authorized_get(self, key: UserKey, path: str, params: Params) -> httpx.Response:
-        """GET with the user's token: refresh ahead of expiry, and once more on a 401."""
-        tokens = await self._vault.load_tokens(key)
-        if tokens.expires_within(self.refresh_margin):
-            try:
-                tokens = await self._refreshed(key, tokens)
-            except UpstreamUnavailable:
-                if tokens.expires_within(timedelta(0)):
-                    raise
-                # The token still works for a few seconds: use it, refresh next time.
-        response = await self._send(path, params, tokens.access_token)
-        if response.status_code != httpx.codes.UNAUTHORIZED:
-            return response
-        tokens = await self._refreshed(key, tokens)
-        response = await self._send(path, params, tokens.access_token)
-        if response.status_code == httpx.codes.UNAUTHORIZED:
-            await self._vault.mark_broken(key, "Clustermarket refused a freshly refreshed token")
-            raise ReconnectRequired("Clustermarket no longer accepts this account's sign-in")
-        return response
+        """GET with the user's token: renewed ahead of expiry, and again after a 401.
 
-    async def _refreshed(self, key: UserKey, stale: TokenSet) -> TokenSet:
-        """Tokens newer than `stale`: someone else's refresh if there was one, else ours.
-
-        Under the user's lock, so concurrent requests that all saw `stale` fail cause one
-        refresh; the vault's compare-and-swap covers other processes.
+        A 401 is renewed after a few times (a renewal elsewhere may revoke a token between
+        loading and using it), then "try again": it never breaks the link by itself, which
+        only the token endpoint's refusal of the refresh token does.
         """
-        lock = self._refresh_locks.get(key)
-        if lock is None:
-            lock = self._refresh_locks[key] = asyncio.Lock()
-        async with lock:
-            current = await self._vault.load_tokens(key)
-            if current.access_token != stale.access_token:
-                return current
-            if not current.refresh_token:
-                await self._vault.mark_broken(key, "no refresh token to renew the access token")
-                raise ReconnectRequired("Clustermarket sign-in expired and cannot be renewed")
-            try:
-                new = await self.oauth.refresh(current.refresh_token, scopes=current.scopes)
-            except OAuthError as exc:
-                if not exc.invalid_grant:
-                    logger.warning("token refresh failed: %s", exc)
-                    raise UpstreamUnavailable(
-                        "Could not renew the Clustermarket sign-in right now"
-                    ) from None
-                latest = await self._vault.load_tokens(key)
-                if latest.access_token != current.access_token:
-                    return latest  # another process rotated the tokens meanwhile
-                await self._vault.mark_broken(key, "Clustermarket refused the refresh token")
-                raise ReconnectRequired(
-                    "Clustermarket refused to renew this account's sign-in"
-                ) from None
-            if await self._vault.rotate_tokens(key, current, new):
-                logger.info("refreshed tokens team=%s user=%s", key.team_id, key.user_id)
-                return new
-            return await self._vault.load_tokens(key)
+        tokens = await self.tokens.fresh(key, await self.tokens.current(key))
+        for refusals in range(MAX_REFUSALS + 1):
+            response = await self._send(path, params, tokens.access_token)
+            if response.status_code != httpx.codes.UNAUTHORIZED:
+                return response
+            if refusals < MAX_REFUSALS:
+                tokens = await self.tokens.after_refusal(key, tokens)
+        raise UpstreamUnavailable(f"Clustermarket kept refusing renewed sign-ins at {path}")
 
     # -- HTTP --------------------------------------------------------------------------------
 

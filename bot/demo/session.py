@@ -186,14 +186,14 @@ class DemoSession:
     def key(self, person: Person | None = None) -> UserKey:
         return UserKey(self.world.fake.team_id, (person or self.person).user_id)
 
-    def linked(self, person: Person | None = None) -> bool:
-        link = self.world.services.store.get_link(self.key(person))
+    async def linked(self, person: Person | None = None) -> bool:
+        link = await self.world.services.store.get_link(self.key(person))
         return link is not None and link.status == "active"
 
     async def begin(self) -> None:
         """Link the starting person through the real OAuth flow, quietly, and let the bot's
         welcome land before the first question, so it is not taken for an answer."""
-        if self.linked():
+        if await self.linked():
             return
         mark = self._mark()
         page = await self.world.link(self.person)
@@ -478,7 +478,7 @@ class DemoSession:
         self._late = None
         out = _Output()
         out.note(self._note(f"You are now {person.real_name} (@{person.name}, {person.tz})."))
-        if self.linked():
+        if await self.linked():
             return out.done()
         out.note(
             self._note(
@@ -496,7 +496,7 @@ class DemoSession:
         """Today's personal digest as the runner would compose it, neither sent nor recorded."""
         services = self.world.services
         key = self.key()
-        link = services.store.get_link(key)
+        link = await services.store.get_link(key)
         if link is None or link.status != "active":
             return [
                 self._note(
@@ -514,7 +514,7 @@ class DemoSession:
             return [self._note("Clustermarket isn't answering just now; try :digest again.")]
         digest = personal_digest(bookings, link.cm_user_id, today, zone)
         reply = personal_digest_message(digest, command=self.command)
-        summary = digest_summary(services.store, key)
+        summary = await digest_summary(services.store, key)
         if summary.personal and summary.time is not None:
             when = f"your daily digest is on, at {summary.time:%H:%M}"
         else:

@@ -30,6 +30,7 @@ from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnob
 from bot.sandbox.browser import submit_authorize_page
 from bot.server import SLACK_EVENTS_PATH, BotServer, runner_for
 from bot.services import Services
+from bot.store import BUSY_TIMEOUT_SECONDS
 
 SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
 
@@ -71,6 +72,7 @@ class World(AsyncRunning):
         database_path: Path | None = None,
         client_options: dict[str, Any] | None = None,
         answer_deadline: float = ANSWER_DEADLINE,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         self.sandbox = Sandbox(today=today, knobs=knobs)
         self.fake = FakeSlack()
@@ -81,6 +83,7 @@ class World(AsyncRunning):
         self._database_path = database_path
         self._client_options = client_options or {}
         self._answer_deadline = answer_deadline
+        self._busy_timeout = busy_timeout
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._runner: web.AppRunner | None = None
         self.browser = httpx.AsyncClient(timeout=30.0)
@@ -108,7 +111,9 @@ class World(AsyncRunning):
             HOST="127.0.0.1",
             PORT=port,
         )
-        self.services = Services.build(self.settings, **self._client_options)
+        self.services = await Services.build(
+            self.settings, busy_timeout=self._busy_timeout, **self._client_options
+        )
         self.conversation = Conversation(self.services, answer_deadline=self._answer_deadline)
         self.bolt = build_app(self.conversation)
         self.server = BotServer(self.conversation, self.bolt)

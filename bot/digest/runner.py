@@ -47,7 +47,7 @@ from bot.render.digest import channel_digest_message, personal_digest_message
 from bot.render.reply import Reply
 from bot.services import Services
 from bot.slack_users import user_zone
-from bot.store import Delivery, Link, Subscription
+from bot.store import Delivery, Link, StoreError, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -176,12 +176,12 @@ class DigestRunner:
         started = time.monotonic()
         moment = now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
         report = DigestReport()
-        store = self.services.store
-        subscriptions = await asyncio.to_thread(store.list_subscriptions, status="active")
+        await self._prune(moment)
+        subscriptions = await self.services.store.list_subscriptions(status="active")
         plans = [plan for s in subscriptions if (plan := self._plan(s, moment)) is not None]
         report.due = len(plans)
         report.not_due = len(subscriptions) - len(plans)
-        to_send = self._unsettled(plans, moment, report) if plans else []
+        to_send = await self._unsettled(plans, moment, report) if plans else []
         fetches = _SharedFetches()
         slots = asyncio.Semaphore(self.concurrency)
         composed: dict[Hashable, tuple[Reply, bool]] = {}
@@ -223,10 +223,22 @@ class DigestRunner:
         )
         return None if day is None else _Plan(subscription, day, tz)
 
-    def _unsettled(self, plans: list[_Plan], now: dt.datetime, report: DigestReport) -> list[_Plan]:
+    async def _prune(self, now: dt.datetime) -> None:
+        """Forget deliveries older than 60 days (the store does it at most once a day)."""
+        try:
+            pruned = await self.services.store.prune_deliveries(now=now)
+        except StoreError as error:
+            logger.warning("old digest deliveries not pruned: %s", error)
+            return
+        if pruned:
+            logger.info("pruned %d digest deliveries older than 60 days", pruned)
+
+    async def _unsettled(
+        self, plans: list[_Plan], now: dt.datetime, report: DigestReport
+    ) -> list[_Plan]:
         """The plans still to attempt, after one read of the days' delivery rows."""
         days = [plan.day for plan in plans]
-        rows = self.services.store.deliveries_between(min(days), max(days))
+        rows = await self.services.store.deliveries_between(min(days), max(days))
         settled = {(row.subscription_id, row.local_date): row for row in rows}
         to_send: list[_Plan] = []
         for plan in plans:
@@ -266,7 +278,7 @@ class DigestRunner:
     ) -> None:
         store = self.services.store
         subscription = plan.subscription
-        link = store.get_link(subscription.owner)
+        link = await store.get_link(subscription.owner)
         if link is None or link.status != "active":
             await self._link_lost(subscription, report)
             return
@@ -277,15 +289,11 @@ class DigestRunner:
                 report.not_due += 1
                 return
             plan = refreshed
-        claim = await asyncio.to_thread(
-            store.claim_delivery,
-            subscription.id,
-            plan.day,
-            now=now,
-            stale_after=self.stale_after,
+        claim = await store.claim_delivery(
+            subscription.id, plan.day, now=now, stale_after=self.stale_after
         )
         if claim is None:
-            self._count_unclaimed(plan, report)
+            await self._count_unclaimed(plan, report)
             return
         try:
             await self._send(plan, claim, link, report, fetches, composed)
@@ -325,20 +333,16 @@ class DigestRunner:
                 since=claim.post_started_at - HISTORY_MARGIN,
             )
             if posted is not None:
-                await asyncio.to_thread(
-                    store.record_delivery, subscription.id, plan.day, message_ts=posted
-                )
+                await store.record_delivery(subscription.id, plan.day, message_ts=posted)
                 report.recovered_from_slack += 1
                 return
         reply, empty = await self._compose(plan, link, fetches, composed)
         if empty and not subscription.include_empty:
-            await asyncio.to_thread(
-                store.record_delivery, subscription.id, plan.day, message_ts=None
-            )
+            await store.record_delivery(subscription.id, plan.day, message_ts=None)
             report.skipped_empty += 1
             return
         # the wall clock, not `now`: a later look in history compares it with Slack's clock
-        await asyncio.to_thread(store.start_posting, subscription.id, plan.day)
+        await store.start_posting(subscription.id, plan.day)
         response = await asyncio.wait_for(
             self.poster.chat_postMessage(
                 channel=channel,
@@ -351,11 +355,8 @@ class DigestRunner:
             timeout=self.post_timeout,
         )
         ts = response.get("ts")
-        await asyncio.to_thread(
-            store.record_delivery,
-            subscription.id,
-            plan.day,
-            message_ts=ts if isinstance(ts, str) else None,
+        await store.record_delivery(
+            subscription.id, plan.day, message_ts=ts if isinstance(ts, str) else None
         )
         report.sent += 1
 
@@ -411,21 +412,19 @@ class DigestRunner:
         zone = await user_zone(self.services.slack, self.services.store, subscription.owner)
         if zone is None or zone.key == subscription.timezone:
             return plan
-        self.services.store.set_subscription_timezone(subscription.id, zone.key)
+        await self.services.store.set_subscription_timezone(subscription.id, zone.key)
         moved = replace(subscription, timezone=zone.key)
         return self._plan(moved, now)
 
-    def _count_unclaimed(self, plan: _Plan, report: DigestReport) -> None:
-        row = self.services.store.get_delivery(plan.subscription.id, plan.day)
+    async def _count_unclaimed(self, plan: _Plan, report: DigestReport) -> None:
+        row = await self.services.store.get_delivery(plan.subscription.id, plan.day)
         if row is not None and row.status == "sent":
             report.already_sent += 1
         else:
             report.in_progress += 1
 
     async def _failed(self, plan: _Plan, error: str, now: dt.datetime) -> None:
-        await asyncio.to_thread(
-            self.services.store.fail_delivery, plan.subscription.id, plan.day, error, now=now
-        )
+        await self.services.store.fail_delivery(plan.subscription.id, plan.day, error, now=now)
 
     async def _link_lost(self, subscription: Subscription, report: DigestReport) -> None:
         """A personal digest waits for its owner to relink; a channel digest pauses."""

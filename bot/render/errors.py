@@ -20,7 +20,14 @@ from bot.render import kit
 from bot.render.reply import RenderContext, Reply, simple
 
 ErrorKind = Literal[
-    "unavailable", "slow", "rate_limited", "forbidden", "not_found", "stale_button", "unexpected"
+    "unavailable",
+    "slow",
+    "rate_limited",
+    "forbidden",
+    "not_found",
+    "stale_button",
+    "storage",
+    "unexpected",
 ]
 
 
@@ -67,6 +74,10 @@ def error_reply(
         "stale_button": (
             "⌛ That button is out of date.",
             f"Ask again with `{command}` and I'll give you a fresh answer.",
+        ),
+        "storage": (
+            "💾 I couldn't save that just now.",
+            "My database is busy or full. Nothing was changed; please try again in a minute.",
         ),
         "unexpected": (
             "😬 Something went wrong on our side while answering.",

@@ -2,6 +2,7 @@
 
 Every /v1 request passes, in order: statistics, latency, queued faults, random failures
 (error_rate, rate_limit_rate), routing (404/405), bearer authentication, scope, handler.
+The token endpoint answers after `latency`, does its work, then waits `token_latency` more.
 """
 
 from __future__ import annotations
@@ -95,7 +96,10 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
     state.stats.requests[f"{request.method} {request.path}"] += 1
     is_api = request.path == "/v1" or request.path.startswith("/v1/")
     if not is_api:
-        return await _answer(request, handler, state)
+        answer = await _answer(request, handler, state)
+        if request.path == "/oauth/token" and state.knobs.token_latency > 0:
+            await asyncio.sleep(state.knobs.token_latency)  # done, but the answer comes late
+        return answer
     state.stats.in_flight += 1
     state.stats.peak_in_flight = max(state.stats.peak_in_flight, state.stats.in_flight)
     try:
@@ -177,7 +181,10 @@ class Sandbox:
             faults=Faults(),
             stats=Stats(),
             tokens=TokenRegistry(
-                client_id, client_secret, ttl=lambda: self._state.knobs.access_token_ttl
+                client_id,
+                client_secret,
+                ttl=lambda: self._state.knobs.access_token_ttl,
+                strict=lambda: self._state.knobs.strict_refresh,
             ),
             rng=random.Random(seed),
         )

@@ -29,6 +29,10 @@ class SandboxKnobs:
     retry_after: int = 1
     access_token_ttl: int = 3600
     total_header: bool = True
+    token_latency: float = 0.0
+    """Extra seconds before the token endpoint answers (after it has done its work)."""
+    strict_refresh: bool = False
+    """Refresh tokens die the moment they are used, not at the new token's first use."""
 
 
 @dataclass(frozen=True)

@@ -424,7 +424,7 @@ async def test_rate_limited_gets_a_kind_reply(
 async def test_missing_rights_get_a_kind_reply(
     answerer: Answerer, asker: AskerFactory, link: Linker
 ) -> None:
-    link(scopes=" ".join(scope for scope in ALL_SCOPES.split() if scope != "read_bookings"))
+    await link(scopes=" ".join(scope for scope in ALL_SCOPES.split() if scope != "read_bookings"))
     reply = await ask(answerer, "bookings", asker())
     assert "doesn't let your account see that" in check(reply)
 

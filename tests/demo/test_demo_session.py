@@ -164,18 +164,18 @@ async def test_digest_preview_sends_nothing(session: DemoSession) -> None:
     assert "cmbot · direct message · preview" in shown
     assert "Your bookings ·" in shown and "GridION" in shown
     assert len(session.world.fake.calls_to("chat.postMessage")) == calls
-    assert session.world.services.store.deliveries_between(dt.date.min, dt.date.max) == []
+    assert await session.world.services.store.deliveries_between(dt.date.min, dt.date.max) == []
 
 
 async def test_switching_to_emily_shows_the_connect_flow(own_session: DemoSession) -> None:
     session = own_session
-    assert not session.linked(EMILY)
+    assert not await session.linked(EMILY)
     shown = await say(session, ":user Emily")
     assert "You are now Emily Carter" in shown
     assert "[Connect ↗]" in shown
     assert "The browser shows cmbot's page: Connected." in shown
     assert "Connected as Emily Carter" in shown
-    assert session.person == EMILY and session.linked(EMILY)
+    assert session.person == EMILY and await session.linked(EMILY)
     assert "Emily Carter" in await say(session, "/cm me")
     back = await say(session, ":user zoë")
     assert back == "» You are now Zoë Ångström (@zoe, Europe/London)."

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.demo.world import PEOPLE, Person, World
+from bot.fake_slack import Message
 
 ZOE, MARGARET, JOSE, EMILY = PEOPLE
 
@@ -68,3 +69,12 @@ def words(reply: dict[str, Any]) -> str:
 
     walk(reply.get("blocks", []))
     return "\n".join(found)
+
+
+def bot_replies(world: World, channel: str, thread_ts: str) -> list[Message]:
+    """The bot's messages in a thread (answers to a mention or DM)."""
+    return [
+        message
+        for message in world.fake.messages_in(channel)
+        if message.bot_id and message.thread_ts == thread_ts
+    ]

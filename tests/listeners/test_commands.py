@@ -182,7 +182,7 @@ async def test_disconnect_from_app_home(linked: World) -> None:
     await linked.fake.wait_for(
         lambda: "cm_connect" in json.dumps(linked.fake.home_views.get(ZOE.user_id) or {})
     )
-    assert linked.services.store.get_link(KEY) is None
+    assert await linked.services.store.get_link(KEY) is None
 
 
 async def test_bad_signature_is_refused_and_nothing_happens(world: World) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_helpers import EMILY, ZOE
+from slack_helpers import EMILY, ZOE, bot_replies
 
 from bot.demo.world import World
 from bot.fake_slack import Message
@@ -15,14 +15,6 @@ def last_event(world: World) -> dict[str, Any]:
     assert world.slack.last_event_body is not None
     event: dict[str, Any] = json.loads(world.slack.last_event_body)["event"]
     return event
-
-
-def bot_replies(world: World, channel: str, thread_ts: str) -> list[Message]:
-    return [
-        message
-        for message in world.fake.messages_in(channel)
-        if message.bot_id and message.thread_ts == thread_ts
-    ]
 
 
 async def reply_in_thread(world: World, channel: str) -> Message:

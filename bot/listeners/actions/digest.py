@@ -50,13 +50,17 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     async def include_empty(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         key, _ = clicked(body)
-        set_personal_options(services.store, key, include_empty=action.get("value") == TOGGLE_ON)
+        await set_personal_options(
+            services.store, key, include_empty=action.get("value") == TOGGLE_ON
+        )
         await conversation.publish_home(key)
 
     async def skip_weekends(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         key, _ = clicked(body)
-        set_personal_options(services.store, key, skip_weekends=action.get("value") == TOGGLE_ON)
+        await set_personal_options(
+            services.store, key, skip_weekends=action.get("value") == TOGGLE_ON
+        )
         await conversation.publish_home(key)
 
     app.action(DIGEST_TURN_ON)(turn_on)

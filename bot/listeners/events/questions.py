@@ -46,10 +46,10 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     ) -> None:
         if not is_from_a_person(event):
             return
-        if not conversation.first_sight(str(body.get("event_id") or "")):
+        team_id = body.get("team_id") or event.get("team") or ""
+        if not await conversation.first_sight(team_id, str(body.get("event_id") or "")):
             logger.info("event %s already answered; ignoring Slack's retry", body.get("event_id"))
             return
-        team_id = body.get("team_id") or event.get("team") or ""
         asked = Asked(
             key=UserKey(team_id, event["user"]),
             channel_id=event.get("channel"),
