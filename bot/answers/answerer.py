@@ -21,7 +21,7 @@ from typing import Literal, TypeGuard, assert_never
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.answers.catalogue import Catalogue, CatalogueCache
-from bot.clustermarket.client import ClustermarketClient, UserApi, gather_all
+from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.errors import (
     ClustermarketError,
     Forbidden,
@@ -30,7 +30,10 @@ from bot.clustermarket.errors import (
     ReconnectRequired,
 )
 from bot.clustermarket.models import Booking
+from bot.clustermarket.paging import gather_all
+from bot.clustermarket.statuses import is_active
 from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.user_api import UserApi
 from bot.questions.commands import (
     DEFAULT_COMMAND,
     Bookings,
@@ -45,7 +48,7 @@ from bot.questions.commands import (
     Schedule,
     Unknown,
 )
-from bot.questions.days import busy_at, by_local_day, free_slots, in_window, is_active, next_free
+from bot.questions.days import busy_at, by_local_day, free_slots, in_window, next_free
 from bot.questions.matching import Candidate, match_name
 from bot.questions.when import Window, resolve
 from bot.questions.words import NO_VOCABULARY, Vocabulary

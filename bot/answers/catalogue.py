@@ -14,10 +14,11 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
-from bot.clustermarket.client import UserApi, gather_all
 from bot.clustermarket.errors import Forbidden, NotFound
 from bot.clustermarket.models import Account, AccountSummary, EquipmentSummary, GroupSummary
+from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.user_api import UserApi
 from bot.questions.matching import Candidate, fold
 from bot.render.views import (
     DepartmentInfo,

@@ -103,7 +103,7 @@ def equipment_details_reply(
         for part in (detail.manufacturer or summary.manufacturer, detail.model or summary.model)
         if part and part.strip()
     )
-    category = detail.category.name if detail.category and detail.category.name else None
+    category = detail.category
     sub_category = summary.sub_category.name if summary.sub_category else None
     kinds = [kind for kind in (category, sub_category) if kind]
     contact = summary.contact_person.name if summary.contact_person else None

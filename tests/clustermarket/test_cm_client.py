@@ -546,19 +546,21 @@ async def test_a_server_ignoring_the_page_number_is_a_bad_response(
             await quirky.for_user(KEY).groups()
 
 
-async def test_an_unreadable_record_names_its_place_not_its_value(
+async def test_an_unreadable_record_is_skipped_naming_its_place_not_its_value(
     oauth: OAuthClient, store: Store, linked: TokenSet
 ) -> None:
+    good = {"id": 1, "start_time": "2026-03-25T09:00:00Z", "end_time": "2026-03-25T10:00:00Z"}
+
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=[{"id": 1}, {"id": 2, "start_time": "secret-ish text"}])
+        return httpx.Response(200, json=[good, {"id": 2, "start_time": "secret-ish text"}])
 
     async with _quirky_client(handler, oauth, store) as quirky:
-        with pytest.raises(BadResponse) as caught:
-            await quirky.for_user(KEY).bookings()
-    message = str(caught.value)
-    assert message.startswith("Clustermarket answered /bookings with an unreadable record")
-    assert "item 1" in message and "start_time" in message
-    assert "secret-ish" not in message
+        bookings = await quirky.for_user(KEY).bookings()
+    assert [booking.id for booking in bookings] == [1]
+    assert bookings.unread == 1 and not bookings.complete
+    skipped = bookings.skipped[0]
+    assert skipped.where == "page 1, item 2" and skipped.record_id == 2
+    assert "start_time" in skipped.reason and "secret-ish" not in skipped.reason
 
 
 async def test_retry_after_as_an_http_date_is_waited(

@@ -1,0 +1,101 @@
+"""Placing naive booking times in their lab's zone, never silently in UTC.
+
+A server that sends `2026-03-25 09:30:00` means 09:30 where the instrument is. The lab is
+the booking's provider account, else the lab a request was scoped to, else the lab of its
+instrument; its zone is the account's `timezone` (IANA or Rails' names). When every lab the
+user sees shares one zone, that zone serves. A booking whose zone cannot be told is skipped
+and counted, like any other record that cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.clustermarket.listing import Skipped
+from bot.clustermarket.models import Booking
+from bot.clustermarket.times import in_zone
+
+
+@dataclass
+class LabZones:
+    """Each lab's zone as one user sees it, and the labs of instruments looked up so far."""
+
+    zones: Mapping[int, ZoneInfo]
+    names: Mapping[str, int] = field(default_factory=dict)
+    equipment_labs: dict[int, int | None] = field(default_factory=dict)
+    built_at: float = 0.0
+
+    @property
+    def common(self) -> ZoneInfo | None:
+        """The zone every lab shares, if they all share one."""
+        keys = {zone.key for zone in self.zones.values()}
+        return next(iter(self.zones.values())) if len(keys) == 1 else None
+
+    def _lab_of(self, booking: Booking, lab_hint: int | None) -> int | None:
+        provider = booking.provider_account
+        if provider is not None and provider.id in self.zones:
+            return provider.id
+        if provider is not None and provider.name and provider.name.strip() in self.names:
+            return self.names[provider.name.strip()]
+        if lab_hint in self.zones:
+            return lab_hint
+        equipment_id = booking.equipment.id if booking.equipment else None
+        return None if equipment_id is None else self.equipment_labs.get(equipment_id)
+
+    def zone_for(self, booking: Booking, lab_hint: int | None = None) -> ZoneInfo | None:
+        lab = self._lab_of(booking, lab_hint)
+        if lab is not None and lab in self.zones:
+            return self.zones[lab]
+        return self.common
+
+    def unknown_equipment(self, bookings: Iterable[Booking], lab_hint: int | None) -> set[int]:
+        """Instruments whose lab must be looked up before their naive times can be placed."""
+        return {
+            booking.equipment.id
+            for booking in bookings
+            if booking.equipment is not None
+            and booking.equipment.id is not None
+            and booking.equipment.id not in self.equipment_labs
+            and self.zone_for(booking, lab_hint) is None
+        }
+
+
+def is_naive(booking: Booking) -> bool:
+    start = booking.start_time
+    return start is not None and start.tzinfo is None
+
+
+def place(
+    bookings: list[Booking], zones: LabZones, *, lab_hint: int | None, where: str
+) -> tuple[list[Booking], list[Skipped], set[str]]:
+    """The bookings with naive times placed in their lab's zone; those whose zone cannot be
+    told are skipped. Also the zones used."""
+    kept: list[Booking] = []
+    skipped: list[Skipped] = []
+    used: set[str] = set()
+    for booking in bookings:
+        if not is_naive(booking):
+            kept.append(booking)
+            continue
+        zone = zones.zone_for(booking, lab_hint)
+        if zone is None:
+            skipped.append(
+                Skipped(
+                    where,
+                    "time without a zone, and its lab's zone is unknown",
+                    record_id=booking.id,
+                    equipment_id=booking.equipment.id if booking.equipment else None,
+                )
+            )
+            continue
+        used.add(zone.key)
+        if booking.start_time is not None:
+            booking.start_time = in_zone(booking.start_time, zone)
+        if booking.end_time is not None:
+            booking.end_time = in_zone(booking.end_time, zone)
+        if booking.requested_at is not None:
+            booking.requested_at = in_zone(booking.requested_at, zone)
+        kept.append(booking)
+    return kept, skipped, used
