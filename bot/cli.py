@@ -14,18 +14,28 @@ from bot.config import SettingsError, load_settings
 from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments, run_due_command
 from bot.sandbox import SandboxKnobs, run_sandbox
+from bot.sandbox.dialects import DIALECTS, dialect_lines
 from bot.serve import serve
 from bot.store import Store, StoreError
 
 
 def _sandbox(args: argparse.Namespace) -> int:
+    if args.dialect == "list":
+        print("\n".join(dialect_lines()))
+        return 0
+    if args.dialect not in DIALECTS:
+        print(
+            f"cmbot sandbox: no dialect {args.dialect!r}; `--dialect list` names them",
+            file=sys.stderr,
+        )
+        return 2
     knobs = SandboxKnobs(
         latency=args.latency,
         error_rate=args.error_rate,
         rate_limit_rate=args.rate_limit_rate,
         access_token_ttl=args.token_ttl,
     )
-    run_sandbox(port=args.port, host=args.host, knobs=knobs)
+    run_sandbox(port=args.port, host=args.host, knobs=knobs, dialect=args.dialect)
     return 0
 
 
@@ -105,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument(
         "--token-ttl", type=int, default=3600, metavar="SECONDS", help="access token lifetime"
+    )
+    sandbox.add_argument(
+        "--dialect",
+        default="reference",
+        metavar="NAME",
+        help="the API shape to speak (reference); `--dialect list` names them",
     )
     sandbox.set_defaults(run=_sandbox)
 

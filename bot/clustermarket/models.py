@@ -299,7 +299,9 @@ class Group(ApiModel):
     name: str | None = _names("name", "title")
     equipment: RefList = Field(
         default_factory=list,
-        validation_alias=AliasChoices("equipment", "equipments", "instruments", "items"),
+        validation_alias=AliasChoices(
+            "equipment", "equipment_ids", "equipments", "instruments", "items"
+        ),
     )
 
 
