@@ -60,6 +60,10 @@ def _name(value: Any) -> Any:
     return value
 
 
+def _folded(name: str | None) -> str:
+    return " ".join((name or "").casefold().split())
+
+
 Moment = Annotated[datetime | None, BeforeValidator(parse_time)]
 Minutes = Annotated[int | None, BeforeValidator(parse_duration)]
 
@@ -274,6 +278,16 @@ class Booking(ApiModel):
                 bare = _ref(record.get(field))
                 record[field] = {**bare, **nested} if isinstance(bare, dict) else nested
         return record
+
+    def is_requested_by(self, user_id: int | None, name: str | None) -> bool:
+        """Whether this user requested it: by id, or by name when the server names the
+        requester without an id (some send only "Zoë Ångström")."""
+        requester = self.requester
+        if requester is None:
+            return False
+        if requester.id is not None:
+            return requester.id == user_id
+        return bool(name) and _folded(requester.name) == _folded(name)
 
     @property
     def ends_at(self) -> datetime | None:
