@@ -57,7 +57,8 @@ def status_policy(status: str | None) -> StatusPolicy | None:
     known = BOOKING_STATUSES.get(_fold(status))
     if known is not None:
         return known
-    return StatusPolicy("•", " ".join(status.split()).capitalize(), holds=True, known=False)
+    words = " ".join(status.replace("_", " ").split())
+    return StatusPolicy("•", words.capitalize(), holds=True, known=False)
 
 
 def is_active(status: str | None) -> bool:

@@ -25,6 +25,7 @@ from bot.render.limits import MAX_MESSAGE_BLOCKS, clip
 from bot.render.paging import Group, paginate
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import (
+    availability_words,
     category_label,
     day_heading,
     escape,
@@ -237,7 +238,7 @@ def schedule_reply(
     count = len({id(booking) for _, bookings in days for booking in bookings})
     if count == 0:
         phrase = when_phrase(when, window)
-        status = one_line(equipment.summary.availability_status or "")
+        status = availability_words(equipment.summary.availability_status or "")
         bold = f"*{escape(name)}* {escape(phrase)}"
         if not is_available(status):
             text = f"Nothing booked on {name} {phrase}, but it is {status} in Clustermarket."

@@ -17,6 +17,7 @@ from bot.render.limits import MAX_SECTION_TEXT, clip_lines
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import (
     availability_badge,
+    availability_words,
     category_label,
     clock,
     date_text,
@@ -99,7 +100,7 @@ def free_reply(
     phrase = when_phrase(when, window)
     buttons = [rerun_button(equipment, when, "schedule")]
     if availability.out_of_service is not None:
-        status = one_line(availability.out_of_service)
+        status = availability_words(availability.out_of_service)
         badge = availability_badge(status) or escape(status)
         text = f"{name} is {status} in Clustermarket, so it isn't free {phrase}."
         said = kit.section(

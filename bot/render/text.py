@@ -161,14 +161,17 @@ def category_label(category: str | None) -> str | None:
     return f"🛠 {text}" if is_maintenance(category) else text
 
 
+def availability_words(status: str) -> str:
+    """An availability status as words: `under_maintenance` reads 'Under maintenance'."""
+    text = one_line(status.replace("_", " "))
+    return text.capitalize() if text.islower() else text
+
+
 def availability_badge(status: str | None) -> str | None:
-    """'🟢 Available', '🛠 Under Maintenance', '🔴 Out of order' (`under_maintenance` reads
-    as 'Under maintenance')."""
+    """'🟢 Available', '🛠 Under Maintenance', '🔴 Out of order'."""
     if status is None or not status.strip():
         return None
-    text = one_line(status.replace("_", " "))
-    if text.islower():
-        text = text.capitalize()
+    text = availability_words(status)
     if is_maintenance(text):
         return f"🛠 {text}"
     if not is_available(text):
