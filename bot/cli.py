@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from bot.config import SettingsError, load_settings
 from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments, run_due_command
+from bot.doctor.cli import add_doctor_arguments, doctor_command
 from bot.sandbox import SandboxKnobs, run_sandbox
 from bot.sandbox.dialects import DIALECTS, dialect_lines
 from bot.serve import serve
@@ -86,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_demo_arguments(demo)
     demo.set_defaults(run=demo_command)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the settings and the live Clustermarket service (OK / WARN / FAIL)",
+    )
+    add_doctor_arguments(doctor)
+    doctor.set_defaults(run=doctor_command)
 
     digest = commands.add_parser("digest", help="daily booking digests")
     digest_commands = digest.add_subparsers(dest="digest_command", required=True, metavar="COMMAND")

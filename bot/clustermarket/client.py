@@ -175,6 +175,12 @@ class ClustermarketClient:
         response = await self._authorized_get(key, path, params or {})
         return self._record(response, path, model)
 
+    async def raw_get(self, key: UserKey, path: str, params: Params) -> tuple[httpx.Response, Any]:
+        """One GET as the user, its JSON not yet read as records: what `cmbot doctor` inspects.
+        Raises the same errors as every call."""
+        response = await self._authorized_get(key, path, params)
+        return response, self._json(response, path)
+
     def _record(self, response: httpx.Response, path: str, model: type[M]) -> M:
         """The one record a details endpoint answers, typed; unreadable fields are dropped."""
         data = one_body(self._json(response, path))

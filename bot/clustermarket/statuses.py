@@ -89,6 +89,20 @@ _UNAVAILABLE_WORDS = (
 )
 
 
+_AVAILABLE_WORDS = ("available", "active", "bookable", "operational", "online", "in service")
+
+
+def is_known_availability(availability_status: str | None) -> bool:
+    """Whether cmbot has a word for an availability status (the doctor reports the others;
+    they are read as "not available" all the same)."""
+    if availability_status is None or not availability_status.strip():
+        return True
+    folded = _fold(availability_status)
+    return folded == "ok" or any(
+        word in folded for word in (*_UNAVAILABLE_WORDS, *_AVAILABLE_WORDS)
+    )
+
+
 def is_available(availability_status: str | None) -> bool:
     """Whether an instrument may be called free: a missing status says nothing against it;
     "Available" (any case) is available; any other word (maintenance, out of order, retired,
@@ -98,6 +112,4 @@ def is_available(availability_status: str | None) -> bool:
     folded = _fold(availability_status)
     if any(word in folded for word in _UNAVAILABLE_WORDS):
         return False
-    return folded == "ok" or folded.startswith(
-        ("available", "active", "bookable", "operational", "online", "in service")
-    )
+    return folded == "ok" or folded.startswith(_AVAILABLE_WORDS)

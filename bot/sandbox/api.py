@@ -97,7 +97,7 @@ def _list_response(
     extras: Sequence[object] = (),
 ) -> web.Response:
     page, per_page = page_params(request)
-    rows: list[Any] = [*items, *(Raw(extra) for extra in extras)]
+    rows: list[Any] = [*(Raw(extra) for extra in extras), *items]
     body = [
         row.value if isinstance(row, Raw) else render(row) for row in paginate(rows, page, per_page)
     ]
@@ -204,6 +204,9 @@ async def get_booking(request: web.Request) -> web.Response:
     booking_id = _path_id(request)
     booking = data.bookings.get(booking_id)
     if booking is None:
+        extra = state.shapes.extra_booking(booking_id, data.lab_ids_of(user_id))
+        if extra is not None:
+            return json_response(state.shapes.one(extra))
         raise _not_found("Booking", booking_id)
     if not data.can_see_booking(user_id, booking):
         raise _forbidden("Booking", booking_id)

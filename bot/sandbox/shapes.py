@@ -24,6 +24,8 @@ RAILS_NAMES = {
 
 UNREADABLE_EQUIPMENT = 4151
 """The instrument whose lists get unreadable bookings in the "messy" dialect."""
+ON_HOLD_BOOKING = 99000003
+"""The messy dialect's readable extra booking, with a status never seen before."""
 
 
 def _duration(minutes: int, style: str) -> object:
@@ -249,34 +251,48 @@ class Shapes:
 
     # -- the "messy" dialect's extras --------------------------------------------------------
 
+    def _messy(self, labs: frozenset[int]) -> Equipment | None:
+        """The instrument that gets unreadable records, when this user sees its lab."""
+        instrument = self.data.equipment[UNREADABLE_EQUIPMENT]
+        return instrument if self.dialect.unreadable and instrument.lab_id in labs else None
+
     def extra_bookings(self, labs: frozenset[int], equipment_id: int | None = None) -> list[object]:
         """Unreadable bookings of one instrument, and one with a status never seen before."""
-        instrument = self.data.equipment[UNREADABLE_EQUIPMENT]
-        if not self.dialect.unreadable or instrument.lab_id not in labs:
+        instrument = self._messy(labs)
+        if instrument is None or equipment_id not in (None, instrument.id):
             return []
-        if equipment_id is not None and equipment_id != instrument.id:
-            return []
-        lab = self.data.accounts[instrument.lab_id]
-        on_hold = datetime.combine(self.data.today, datetime.min.time(), self._zone(lab))
         equipment = {"id": instrument.id, "name": instrument.name}
         return [
             {"id": 99000001, "status": "approved", "start_time": "after lunch",
              "end_time": None, "equipment": equipment},
             "booking 99000002 could not be exported",
-            {"id": 99000003, "status": "on_hold", "category": "Use", "equipment": equipment,
-             "start_time": self.time(on_hold.replace(hour=15), lab),
-             "end_time": self.time(on_hold.replace(hour=16), lab),
-             "provider_account": lab.ref.json()},
+            self._on_hold(instrument),
         ]  # fmt: skip
 
+    def _on_hold(self, instrument: Equipment) -> Json:
+        lab = self.data.accounts[instrument.lab_id]
+        day = datetime.combine(self.data.today, datetime.min.time(), self._zone(lab))
+        return {
+            "id": ON_HOLD_BOOKING,
+            "status": "on_hold",
+            "category": "Use",
+            "equipment": {"id": instrument.id, "name": instrument.name},
+            "start_time": self.time(day.replace(hour=15), lab),
+            "end_time": self.time(day.replace(hour=16), lab),
+            "provider_account": lab.ref.json(),
+        }
+
+    def extra_booking(self, booking_id: int, labs: frozenset[int]) -> Json | None:
+        """The readable extra booking, as Booking Details answers it."""
+        instrument = self._messy(labs)
+        if instrument is None or booking_id != ON_HOLD_BOOKING:
+            return None
+        return self._on_hold(instrument)
+
     def extra_equipment(self, labs: frozenset[int]) -> list[object]:
-        instrument = self.data.equipment[UNREADABLE_EQUIPMENT]
-        if not self.dialect.unreadable or instrument.lab_id not in labs:
+        if self._messy(labs) is None:
             return []
         return [{"id": "four-one-five-nine", "name": "A record with a broken id"}]
 
     def extra_groups(self, labs: frozenset[int]) -> list[object]:
-        instrument = self.data.equipment[UNREADABLE_EQUIPMENT]
-        if not self.dialect.unreadable or instrument.lab_id not in labs:
-            return []
-        return [[208, "Imaging"]]
+        return [] if self._messy(labs) is None else [[208, "Imaging"]]
