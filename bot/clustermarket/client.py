@@ -230,7 +230,6 @@ class ClustermarketClient:
             skipped=[skip for page in paged.pages for skip in page.skipped],
             partial=paged.partial,
             paging=paged.style,
-            zones=sorted({zone for page in paged.pages for zone in page.zones}),
         )
 
     async def _get_page(

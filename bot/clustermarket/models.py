@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.clustermarket.times import iana_name, parse_duration, parse_time
+from bot.clustermarket.times import iana_name, parse_duration, ruby_time
 
 
 def _none_as_empty(value: Any) -> Any:
@@ -62,10 +62,6 @@ def _name(value: Any) -> Any:
 
 def _folded(name: str | None) -> str:
     return " ".join((name or "").casefold().split())
-
-
-Moment = Annotated[datetime | None, BeforeValidator(parse_time)]
-Minutes = Annotated[int | None, BeforeValidator(parse_duration)]
 
 
 def _names(*names: str) -> Any:
@@ -201,21 +197,12 @@ class BookingEquipment(ApiModel):
 
 
 class Person(ApiModel):
-    """Who requested a booking: an object, an id, a plain name, or first and last names."""
+    """Who requested a booking (a booking reads it from an object, an id, a plain name, or
+    first and last names)."""
 
     id: int | None = None
     name: str | None = _names("name", "full_name", "display_name")
     email: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _any_shape(cls, value: Any) -> Any:
-        if isinstance(value, dict) and not value.get("name"):
-            first, last = value.get("first_name"), value.get("last_name")
-            parts = [part.strip() for part in (first, last) if isinstance(part, str)]
-            if any(parts):
-                return {**value, "name": " ".join(part for part in parts if part)}
-        return _ref(value)
 
 
 FLAT_NESTING: dict[str, tuple[tuple[str, str], ...]] = {
@@ -240,44 +227,120 @@ FLAT_FIELDS = frozenset(flat for pairs in FLAT_NESTING.values() for flat, _ in p
 """Flat `…_id`/`…_name` fields a booking may carry instead of nested objects."""
 
 
+def _nested(record: dict[str, Any]) -> dict[str, Any]:
+    """Flat `equipment_id`/`equipment_name` (and kin) as the nested objects they stand for.
+    Plain loops: this runs for every booking of a flat server."""
+    fixes: dict[str, Any] = {}
+    for field, pairs in FLAT_NESTING.items():
+        nested: dict[str, Any] | None = None
+        for flat, inner in pairs:
+            value = record.get(flat)
+            if value is not None:
+                if nested is None:
+                    nested = {}
+                nested[inner] = value
+        current = record.get(field)
+        if nested is None or current.__class__ is dict:
+            continue
+        bare = _ref(current) if current is not None else None
+        fixes[field] = {**bare, **nested} if isinstance(bare, dict) else nested
+    requester = fixes.get("requester")
+    if requester is not None and not requester.get("name"):
+        fixes["requester"] = _person(requester)
+    return fixes
+
+
+def _person(value: Any) -> Any:
+    """A person from an object, an id, a plain name, or first and last names."""
+    if isinstance(value, dict):
+        if value.get("name"):
+            return value
+        parts = [value.get(part) for part in ("first_name", "last_name")]
+        words = [part.strip() for part in parts if isinstance(part, str) and part.strip()]
+        return {**value, "name": " ".join(words)} if words else value
+    return _ref(value)
+
+
+def _minutes(value: Any) -> Any:
+    """Minutes from any duration; the value as it was when unreadable, for pydantic to
+    refuse in the field's name (the field is dropped, not the booking)."""
+    try:
+        return parse_duration(value)
+    except ValueError:
+        return value
+
+
+_TIMES = (
+    *("start_time", "starts_at", "start_at", "start", "from", "start_date"),
+    *("end_time", "ends_at", "end_at", "end", "to", "end_date"),
+    *("requested_at", "created_at"),
+)
+_DURATIONS = ("duration", "duration_minutes", "duration_in_minutes")
+_REFS = (
+    *("equipment", "instrument", "requester_account", "requester_lab"),
+    *("provider_account", "provider_lab", "lab", "group", "requester_group", "project"),
+)
+_PEOPLE = ("requester", "user", "booked_by", "requested_by")
+_NAMES = ("category", "booking_category")
+
+
 class Booking(ApiModel):
-    """A booking, modelled on the booking export's columns (no sample is published)."""
+    """A booking, modelled on the booking export's columns (no sample is published).
+
+    Bookings come by the thousand, so their fields are plain types that pydantic reads
+    natively (ISO 8601 with or without a zone, epoch seconds, numeric minutes); one Python pass
+    before it (`_any_shape`) handles only what it cannot: Ruby's times, worded durations,
+    references given as an id or a name, people as names, flat `…_id`/`…_name` fields.
+    """
 
     id: int | None = _names("id", "booking_id")
     status: str | None = _names("status", "state", "booking_status")
     booking_type: str | None = _names("booking_type", "type")
-    category: Annotated[str | None, BeforeValidator(_name)] = _names("category", "booking_category")
-    start_time: Moment = _names(
-        "start_time", "starts_at", "start_at", "start", "from", "start_date"
-    )
-    end_time: Moment = _names("end_time", "ends_at", "end_at", "end", "to", "end_date")
-    duration: Minutes = _names("duration", "duration_minutes", "duration_in_minutes")
+    category: str | None = _names(*_NAMES)
+    start_time: datetime | None = _names(*_TIMES[:6])
+    end_time: datetime | None = _names(*_TIMES[6:12])
+    duration: int | None = _names(*_DURATIONS)
     notes: str | None = _names("notes", "note", "comment", "comments")
-    equipment: Annotated[BookingEquipment | None, BeforeValidator(_ref)] = _names(
-        "equipment", "instrument"
-    )
-    requester: Person | None = _names("requester", "user", "booked_by", "requested_by")
-    requester_account: RefField = _names("requester_account", "requester_lab")
-    provider_account: RefField = _names("provider_account", "provider_lab", "lab")
-    group: RefField = _names("group", "requester_group")
-    project: RefField = None
+    equipment: BookingEquipment | None = _names("equipment", "instrument")
+    requester: Person | None = _names(*_PEOPLE)
+    requester_account: Ref | None = _names("requester_account", "requester_lab")
+    provider_account: Ref | None = _names("provider_account", "provider_lab", "lab")
+    group: Ref | None = _names("group", "requester_group")
+    project: Ref | None = None
     cost: str | None = _names("cost", "price", "total_cost")
     currency: str | None = None
-    requested_at: Moment = _names("requested_at", "created_at")
+    requested_at: datetime | None = _names(*_TIMES[12:])
 
     @model_validator(mode="before")
     @classmethod
-    def _flat_fields(cls, value: Any) -> Any:
-        """Flat `equipment_id`/`equipment_name` (and kin) into the nested objects."""
-        if not isinstance(value, dict) or FLAT_FIELDS.isdisjoint(value):
+    def _any_shape(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
             return value
-        record = dict(value)
-        for field, pairs in FLAT_NESTING.items():
-            nested = {inner: record[flat] for flat, inner in pairs if record.get(flat) is not None}
-            if nested and not isinstance(record.get(field), dict):
-                bare = _ref(record.get(field))
-                record[field] = {**bare, **nested} if isinstance(bare, dict) else nested
-        return record
+        fixes: dict[str, Any] = {}
+        for key in _TIMES:
+            text = value.get(key)
+            if text.__class__ is str:
+                if len(text) > 20 and " " in text[-7:]:
+                    fixes[key] = ruby_time(text)  # "… 09:00:00 +0000", "… UTC"
+                elif not text.strip():
+                    fixes[key] = None  # blank means "not set", not "unreadable"
+        for key in _DURATIONS:
+            minutes = value.get(key)
+            if minutes is not None and minutes.__class__ is not int:
+                fixes[key] = _minutes(minutes)
+        for key in _REFS:
+            ref = value.get(key)
+            if ref is not None and ref.__class__ is not dict:
+                fixes[key] = _ref(ref)
+        for key in _PEOPLE:
+            person = value.get(key)
+            if person is not None:
+                fixes[key] = _person(person)
+        for key in _NAMES:
+            fixes[key] = _name(value.get(key))
+        if not FLAT_FIELDS.isdisjoint(value):
+            fixes.update(_nested(value))
+        return {**value, **fixes}
 
     def is_requested_by(self, user_id: int | None, name: str | None) -> bool:
         """Whether this user requested it: by id, or by name when the server names the

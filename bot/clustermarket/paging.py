@@ -55,8 +55,6 @@ class Page(Generic[T]):
     skipped: list[Skipped] = field(default_factory=list)
     fingerprint: int = 0
     """Tells an answer repeated for another page number (a server ignoring `page`)."""
-    zones: set[str] = field(default_factory=set)
-    """Lab zones its naive times were placed in."""
 
 
 PageRef = int | str

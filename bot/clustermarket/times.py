@@ -41,10 +41,15 @@ def parse_time(value: Any) -> datetime | None:
         return None
     if _is_number(text):
         return _epoch(float(text))
+    return datetime.fromisoformat(ruby_time(text))
+
+
+def ruby_time(text: str) -> str:
+    """Ruby's `2026-12-01 09:00:00 +0000` (or `… UTC`) as ISO 8601; other text unchanged."""
     head, space, tail = text.rpartition(" ")
     if space and ":" in head and _OFFSET.fullmatch(tail):
-        text = head + ("+00:00" if tail in _UTC_WORDS else tail)
-    return datetime.fromisoformat(text)
+        return head + ("+00:00" if tail in _UTC_WORDS else tail)
+    return text
 
 
 def _is_number(text: str) -> bool:
@@ -82,11 +87,6 @@ def time_format(value: Any) -> str | None:
     return "ISO 8601 with offset"
 
 
-def in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
-    """A naive wall time placed in `zone`; an aware moment unchanged."""
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-
-
 _ISO_DURATION = re.compile(
     r"P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
     r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?",
@@ -101,9 +101,16 @@ _JOINERS = re.compile(r",|\band\b", re.IGNORECASE)
 _MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 
 
+_HOURS_MINUTES = re.compile(r"(?:(\d+)h)? ?(?:(\d+)m)?")
+
+
 def parse_duration(value: Any) -> int | None:
     """Minutes from a number of minutes, "4h 30m", "1:30" or "PT4H30M"; None when absent.
     Raises ValueError when unreadable."""
+    if value.__class__ is str:
+        short = _HOURS_MINUTES.fullmatch(value)  # "4h 30m", the common case, read quickly
+        if short is not None and (short[1] or short[2]):
+            return int(short[1] or 0) * 60 + int(short[2] or 0)
     if value is None:
         return None
     if isinstance(value, bool):

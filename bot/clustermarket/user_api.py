@@ -7,6 +7,7 @@ above this layer ever sees a time it could take for UTC by mistake.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
@@ -81,7 +82,8 @@ class UserApi:
     async def booking(self, booking_id: int) -> Booking:
         booking = await self._client._get_one(self.key, f"/bookings/{int(booking_id)}", Booking)
         if is_naive(booking):
-            placed, _, _ = await self._place([booking], lab=None, where="the booking")
+            zones = await self.lab_zones()
+            placed, _, _ = await self._place([booking], zones, lab=None, where="the booking")
             if not placed:  # its zone cannot be told: show no time rather than a wrong one
                 return booking.model_copy(update={"start_time": None, "end_time": None})
         return booking
@@ -113,28 +115,46 @@ class UserApi:
         lab: int | None = None,
         equipment: int | None = None,
     ) -> Listing[Booking]:
-        """A booking list with the instrument filled in from the path, naive times placed."""
+        """A booking list with the instrument filled in from the path, naive times placed.
+
+        The first page with a naive time starts reading the lab zones, alongside the other
+        pages; the times are placed once every page is in.
+        """
+        zones: asyncio.Future[LabZones] | None = None
 
         async def after_page(page: Page[Booking]) -> None:
+            nonlocal zones
             if equipment is not None:
                 for booking in page.items:
                     if booking.equipment is None:
                         booking.equipment = BookingEquipment(id=equipment)
-            if any(is_naive(booking) for booking in page.items):
-                where = f"{path}, a page"
-                page.items, skipped, page.zones = await self._place(
-                    page.items, lab=lab, where=where
-                )
-                page.skipped.extend(skipped)
+            if zones is None and any(is_naive(booking) for booking in page.items):
+                zones = asyncio.ensure_future(self.lab_zones())
 
-        return await self._client._get_all(
-            self.key, path, Booking, params, sequential=self.sequential, after_page=after_page
+        try:
+            listing = await self._client._get_all(
+                self.key, path, Booking, params, sequential=self.sequential, after_page=after_page
+            )
+            if zones is None:
+                return listing
+            placed, skipped, used = await self._place(
+                list(listing), await zones, lab=lab, where=path
+            )
+        finally:
+            if zones is not None:  # not left running, nor its failure unread, if pages failed
+                zones.cancel()
+                await asyncio.gather(zones, return_exceptions=True)
+        return Listing(
+            placed,
+            skipped=(*listing.skipped, *skipped),
+            partial=listing.partial,
+            paging=listing.paging,
+            zones=sorted(used),
         )
 
     async def _place(
-        self, bookings: list[Booking], *, lab: int | None, where: str
+        self, bookings: list[Booking], zones: LabZones, *, lab: int | None, where: str
     ) -> tuple[list[Booking], list[Skipped], set[str]]:
-        zones = await self.lab_zones()
         unknown = zones.unknown_equipment(bookings, lab)
         if unknown:
             details = await gather_all(*(or_none(self.equipment(item)) for item in unknown))

@@ -9,12 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import token_set
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.cli import main
-from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.config import Settings
 from bot.demo.world import free_port
 from bot.doctor import Report
@@ -72,6 +71,11 @@ def configure(tmp_path: Path, key_text: str) -> Configure:
         return Settings(_env_file=None, **(values | overrides))  # type: ignore[arg-type]
 
     return settings
+
+
+def token_set(grant: dict[str, object]) -> TokenSet:
+    scopes = str(grant["scope"])
+    return TokenSet(str(grant["access_token"]), str(grant["refresh_token"]), None, scopes)
 
 
 def link(sandbox: Sandbox, settings: Settings, user_id: int = KENJI) -> list[str]:
