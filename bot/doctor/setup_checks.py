@@ -52,14 +52,7 @@ def settings_checks(settings: Settings) -> Iterator[Check]:
         yield Check("OK", "setting SLACK_APP_TOKEN", "set: Socket Mode")
     else:
         yield _required(settings, "SLACK_SIGNING_SECRET", "HTTP mode verifies Slack with it")
-    for name in (
-        "CLUSTERMARKET_API_URL",
-        "CLUSTERMARKET_OAUTH_URL",
-        "CLUSTERMARKET_AUTHORIZE_URL",
-        "CLUSTERMARKET_TOKEN_URL",
-        "CLUSTERMARKET_REVOKE_URL",
-        "PUBLIC_URL",
-    ):
+    for name in (name for name in Settings.model_fields if name.endswith("_URL")):
         url = getattr(settings, name)
         if url is None:
             yield Check("OK", f"setting {name}", "not set: derived from CLUSTERMARKET_OAUTH_URL")

@@ -90,7 +90,6 @@ def booking_details_reply(booking: Booking, tz: dt.tzinfo, ctx: RenderContext) -
         context.append(f"requested {date_text(requested.date())} {requested:%H:%M}")
     context.append(f"times in {escape(zone_name(tz))}")
     blocks.append(kit.context("  ·  ".join(part for part in context if part)))
-    text = f"{instrument}, {when}" + (
-        f", {one_line(booking.status)}" if booking.status and booking.status.strip() else ""
-    )
+    status = f", {one_line(booking.status)}" if booking.status and booking.status.strip() else ""
+    text = escape(f"{instrument}, {when}{status}")
     return simple(ctx, text, blocks)

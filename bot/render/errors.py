@@ -18,6 +18,7 @@ from bot.clustermarket.errors import (
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.reply import RenderContext, Reply, simple
+from bot.render.text import escape
 
 ErrorKind = Literal[
     "unavailable", "slow", "rate_limited", "forbidden", "not_found", "stale_button", "unexpected"
@@ -115,6 +116,7 @@ def missing_scope_reply(
 ) -> Reply:
     """Clustermarket refused for want of an OAuth scope: say which, and who can fix it, rather
     than send the user round the connect loop when connecting again cannot help."""
+    scope = escape(scope) if scope else None
     named = f"`{scope}`" if scope else "a permission it needs"
     title = f"🔑 Clustermarket hasn't given cmbot {named} for this."
     if not app_asks:

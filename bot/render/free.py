@@ -102,7 +102,7 @@ def free_reply(
     if availability.out_of_service is not None:
         status = availability_words(availability.out_of_service)
         badge = availability_badge(status) or escape(status)
-        text = f"{name} is {status} in Clustermarket, so it isn't free {phrase}."
+        text = f"{escape(name)} is {escape(status)} in Clustermarket, so it isn't free {phrase}."
         said = kit.section(
             f"{badge}  *{escape(name)}* is *{escape(status)}* in Clustermarket, so it isn't"
             f" free {escape(phrase)}. Ask its contact when it will be back."

@@ -67,5 +67,5 @@ def note_gaps(reply: Reply, *gaps: Gaps) -> Reply:
         blocks = [*blocks[:1], note, *blocks[1:]]
         if len(blocks) > MAX_MESSAGE_BLOCKS:
             del blocks[-2]  # the last body block goes; the footer stays
-    text = clip(f"{reply.text} {line}", MAX_FALLBACK_TEXT)
+    text = clip(f"{reply.text} {escape(line)}", MAX_FALLBACK_TEXT)
     return replace(reply, text=text, blocks=blocks)
