@@ -223,24 +223,20 @@ FLAT_NESTING: dict[str, tuple[tuple[str, str], ...]] = {
     "group": (("group_id", "id"), ("group_name", "name"), ("requester_group_name", "name")),
     "project": (("project_id", "id"), ("project_name", "name")),
 }
-FLAT_FIELDS = frozenset(flat for pairs in FLAT_NESTING.values() for flat, _ in pairs)
+_FLAT_INDEX = {
+    flat: (field, inner) for field, pairs in FLAT_NESTING.items() for flat, inner in pairs
+}
+FLAT_FIELDS = frozenset(_FLAT_INDEX)
 """Flat `…_id`/`…_name` fields a booking may carry instead of nested objects."""
 
 
-def _nested(record: dict[str, Any]) -> dict[str, Any]:
-    """Flat `equipment_id`/`equipment_name` (and kin) as the nested objects they stand for.
-    Plain loops: this runs for every booking of a flat server."""
+def _nested(record: dict[str, Any], flat: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Flat `equipment_id`/`equipment_name` (and kin), gathered by field, as the nested
+    objects they stand for (a field already given as an object wins)."""
     fixes: dict[str, Any] = {}
-    for field, pairs in FLAT_NESTING.items():
-        nested: dict[str, Any] | None = None
-        for flat, inner in pairs:
-            value = record.get(flat)
-            if value is not None:
-                if nested is None:
-                    nested = {}
-                nested[inner] = value
+    for field, nested in flat.items():
         current = record.get(field)
-        if nested is None or current.__class__ is dict:
+        if current.__class__ is dict:
             continue
         bare = _ref(current) if current is not None else None
         fixes[field] = {**bare, **nested} if isinstance(bare, dict) else nested
@@ -282,6 +278,15 @@ _REFS = (
 )
 _PEOPLE = ("requester", "user", "booked_by", "requested_by")
 _NAMES = ("category", "booking_category")
+_KINDS: dict[str, str] = {
+    **dict.fromkeys(FLAT_FIELDS, "flat"),
+    **dict.fromkeys(_TIMES, "time"),
+    **dict.fromkeys(_DURATIONS, "duration"),
+    **dict.fromkeys(_REFS, "ref"),
+    **dict.fromkeys(_PEOPLE, "person"),
+    **dict.fromkeys(_NAMES, "name"),
+}
+"""What a booking key needs before pydantic reads it; keys not here need nothing."""
 
 
 class Booking(ApiModel):
@@ -314,33 +319,42 @@ class Booking(ApiModel):
     @model_validator(mode="before")
     @classmethod
     def _any_shape(cls, value: Any) -> Any:
+        """One pass over the record's own keys: most need nothing, and a server's shape
+        decides which few do."""
         if not isinstance(value, dict):
             return value
         fixes: dict[str, Any] = {}
-        for key in _TIMES:
-            text = value.get(key)
-            if text.__class__ is str:
-                if len(text) > 20 and " " in text[-7:]:
-                    fixes[key] = ruby_time(text)  # "… 09:00:00 +0000", "… UTC"
-                elif not text.strip():
-                    fixes[key] = None  # blank means "not set", not "unreadable"
-        for key in _DURATIONS:
-            minutes = value.get(key)
-            if minutes is not None and minutes.__class__ is not int:
-                fixes[key] = _minutes(minutes)
-        for key in _REFS:
-            ref = value.get(key)
-            if ref is not None and ref.__class__ is not dict:
-                fixes[key] = _ref(ref)
-        for key in _PEOPLE:
-            person = value.get(key)
-            if person is not None:
-                fixes[key] = _person(person)
-        for key in _NAMES:
-            fixes[key] = _name(value.get(key))
-        if not FLAT_FIELDS.isdisjoint(value):
-            fixes.update(_nested(value))
-        return {**value, **fixes}
+        flat: dict[str, dict[str, Any]] = {}
+        for key, item in value.items():
+            kind = _KINDS.get(key)
+            if kind is None or item is None:
+                continue
+            if kind == "flat":  # first: a flat server sends a dozen of these a record
+                field, inner = _FLAT_INDEX[key]
+                nested = flat.get(field)
+                if nested is None:
+                    nested = flat[field] = {}
+                nested[inner] = item
+            elif kind == "time":
+                if item.__class__ is str:
+                    if len(item) > 20 and " " in item[-7:]:
+                        fixes[key] = ruby_time(item)  # "… 09:00:00 +0000", "… UTC"
+                    elif not item.strip():
+                        fixes[key] = None  # blank means "not set", not "unreadable"
+            elif kind == "duration":
+                if item.__class__ is not int:
+                    fixes[key] = _minutes(item)
+            elif kind == "ref":
+                if item.__class__ is not dict:
+                    fixes[key] = _ref(item)
+            elif kind == "person":
+                if item.__class__ is not dict or not item.get("name"):
+                    fixes[key] = _person(item)
+            elif item.__class__ is dict:  # a name given as an object
+                fixes[key] = _name(item)
+        if flat:
+            fixes.update(_nested(value, flat))
+        return {**value, **fixes} if fixes else value
 
     def is_requested_by(self, user_id: int | None, name: str | None) -> bool:
         """Whether this user requested it: by id, or by name when the server names the

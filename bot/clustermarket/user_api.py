@@ -29,7 +29,7 @@ from bot.clustermarket.models import (
 from bot.clustermarket.paging import Page, gather_all
 from bot.clustermarket.times import zone_named
 from bot.clustermarket.tokens import UserKey
-from bot.clustermarket.zones import LabZones, is_naive, place
+from bot.clustermarket.zones import LabZones, is_naive, place, unplaceable
 
 if TYPE_CHECKING:
     from bot.clustermarket.client import ClustermarketClient
@@ -155,14 +155,27 @@ class UserApi:
     async def _place(
         self, bookings: list[Booking], zones: LabZones, *, lab: int | None, where: str
     ) -> tuple[list[Booking], list[Skipped], set[str]]:
-        unknown = zones.unknown_equipment(bookings, lab)
+        """Naive times placed in their lab's zone; for a booking whose lab is not known by
+        its provider, the lab of its instrument is looked up once (Equipment Details)."""
+        placed, unplaced, used = place(bookings, zones, lab_hint=lab)
+        unknown = {
+            booking.equipment.id
+            for booking in unplaced
+            if booking.equipment is not None
+            and booking.equipment.id is not None
+            and booking.equipment.id not in zones.equipment_labs
+        }
         if unknown:
             details = await gather_all(*(or_none(self.equipment(item)) for item in unknown))
             for equipment_id, detail in zip(unknown, details, strict=True):
                 zones.equipment_labs[equipment_id] = (
                     detail.lab.id if detail is not None and detail.lab is not None else None
                 )
-        return place(bookings, zones, lab_hint=lab, where=where)
+            late, unplaced, more = place(unplaced, zones, lab_hint=lab)
+            used |= more
+            kept = {id(booking) for booking in (*placed, *late)}
+            placed = [booking for booking in bookings if id(booking) in kept]
+        return placed, [unplaceable(booking, where) for booking in unplaced], used
 
     async def lab_zones(self) -> LabZones:
         """Each of the user's labs and its zone (read once, kept a while by the client)."""

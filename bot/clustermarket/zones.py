@@ -9,7 +9,7 @@ and counted, like any other record that cannot be read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -49,16 +49,8 @@ class LabZones:
             return self.zones[lab]
         return self.common
 
-    def unknown_equipment(self, bookings: Iterable[Booking], lab_hint: int | None) -> set[int]:
-        """Instruments whose lab must be looked up before their naive times can be placed."""
-        return {
-            booking.equipment.id
-            for booking in bookings
-            if booking.equipment is not None
-            and booking.equipment.id is not None
-            and booking.equipment.id not in self.equipment_labs
-            and self.zone_for(booking, lab_hint) is None
-        }
+
+_TIME_FIELDS = ("start_time", "end_time", "requested_at")
 
 
 def is_naive(booking: Booking) -> bool:
@@ -70,33 +62,39 @@ def is_naive(booking: Booking) -> bool:
 
 
 def place(
-    bookings: list[Booking], zones: LabZones, *, lab_hint: int | None, where: str
-) -> tuple[list[Booking], list[Skipped], set[str]]:
-    """The bookings with naive times placed in their lab's zone; those whose zone cannot be
-    told are skipped. Also the zones used."""
-    kept: list[Booking] = []
-    skipped: list[Skipped] = []
+    bookings: list[Booking], zones: LabZones, *, lab_hint: int | None
+) -> tuple[list[Booking], list[Booking], set[str]]:
+    """The bookings with naive times placed in their lab's zone (in their order), those whose
+    zone cannot be told yet, and the zones used."""
+    placed: list[Booking] = []
+    unplaced: list[Booking] = []
     used: set[str] = set()
     for booking in bookings:
-        if not is_naive(booking):
-            kept.append(booking)
+        fields = booking.__dict__  # read and set directly: thousands of bookings, no validation
+        naive = [
+            name
+            for name in _TIME_FIELDS
+            if (moment := fields[name]) is not None and moment.tzinfo is None
+        ]
+        if not naive:
+            placed.append(booking)
             continue
         zone = zones.zone_for(booking, lab_hint)
         if zone is None:
-            skipped.append(
-                Skipped(
-                    where,
-                    "time without a zone, and its lab's zone is unknown",
-                    record_id=booking.id,
-                    equipment_id=booking.equipment.id if booking.equipment else None,
-                )
-            )
+            unplaced.append(booking)
             continue
         used.add(zone.key)
-        fields = booking.__dict__  # set directly: thousands of bookings, nothing to validate
-        for name in ("start_time", "end_time", "requested_at"):
-            moment = fields[name]
-            if moment is not None and moment.tzinfo is None:
-                fields[name] = moment.replace(tzinfo=zone)
-        kept.append(booking)
-    return kept, skipped, used
+        for name in naive:
+            fields[name] = fields[name].replace(tzinfo=zone)
+        placed.append(booking)
+    return placed, unplaced, used
+
+
+def unplaceable(booking: Booking, where: str) -> Skipped:
+    """A booking whose naive times have no zone to be read in, as a skipped record."""
+    return Skipped(
+        where,
+        "time without a zone, and its lab's zone is unknown",
+        record_id=booking.id,
+        equipment_id=booking.equipment.id if booking.equipment else None,
+    )

@@ -33,7 +33,7 @@ from bot.clustermarket.reading import field_names, list_body, one_body, read_ite
 from bot.clustermarket.statuses import is_known_availability, is_known_status
 from bot.clustermarket.times import time_format, zone_named
 from bot.clustermarket.tokens import UserKey
-from bot.clustermarket.zones import is_naive, place
+from bot.clustermarket.zones import is_naive, place, unplaceable
 from bot.doctor.report import Check, Level
 
 _TIME_FIELDS = ("start_time", "end_time", "requested_at")
@@ -213,9 +213,9 @@ class OperationChecks:
         bookings = [item for item in items if isinstance(item, Booking)]
         if any(is_naive(booking) for booking in bookings):
             zones = await self.api.lab_zones()
-            placed, unplaced, seen.zones = place(bookings, zones, lab_hint=lab, where=path)
+            placed, unplaced, seen.zones = place(bookings, zones, lab_hint=lab)
             items = list(placed)
-            seen.skipped.update(skip.reason for skip in unplaced)
+            seen.skipped.update(unplaceable(booking, path).reason for booking in unplaced)
         seen.read = len(items)
         said = f"reachable; {seen.read} of {seen.sent} records on page 1 read"
         self._add(op, seen.level, said, seen)
@@ -253,9 +253,9 @@ class OperationChecks:
             return None
         if isinstance(item, Booking) and is_naive(item):
             zones = await self.api.lab_zones()
-            placed, _, seen.zones = place([item], zones, lab_hint=None, where=path)
-            if not placed:
-                seen.skipped["time without a zone, and its lab's zone is unknown"] += 1
+            _, unplaced, seen.zones = place([item], zones, lab_hint=None)
+            for booking in unplaced:
+                seen.skipped[unplaceable(booking, path).reason] += 1
         seen.read = 1
         self._add(op, seen.level, "reachable; the record read", seen)
         return item
