@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from bot.answers import Asker, Question, is_question
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
+from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
@@ -299,7 +300,7 @@ class Conversation:
         link = services.store.get_link(key)
         zone = await user_zone(services.slack, services.store, key)
         now = datetime.now(UTC)
-        upcoming: list[Booking] = []
+        upcoming: Listing[Booking] = Listing()
         active = link is not None and link.status == "active"
         if active:
             try:
@@ -311,6 +312,7 @@ class Conversation:
             broken=link is not None and not active,
             connect_url=None if active else services.tickets.url(key),
             next_bookings=upcoming,
+            unread=upcoming.unread,
             tz_name=zone.key if zone is not None else "UTC",
             now=now,
             digest=digest_summary(services.store, key),

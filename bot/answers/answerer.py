@@ -30,6 +30,7 @@ from bot.clustermarket.errors import (
     NotLinked,
     ReconnectRequired,
 )
+from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Booking
 from bot.clustermarket.paging import gather_all
 from bot.clustermarket.statuses import is_active
@@ -214,8 +215,11 @@ class Answerer:
             labs=[lab.name for lab in catalogue.labs],
         )
 
-    async def next_bookings(self, key: UserKey, now: dt.datetime, limit: int = 5) -> list[Booking]:
-        """The user's next active bookings (one under way included), soonest first."""
+    async def next_bookings(
+        self, key: UserKey, now: dt.datetime, limit: int = 5
+    ) -> Listing[Booking]:
+        """The user's next active bookings (one under way included), soonest first, with
+        what could not be read of the list they came from."""
         link = self._link(key)
         bookings = await self.client.for_user(key).bookings()
         moment = aware(now)
@@ -227,7 +231,9 @@ class Answerer:
             and (booking.ends_at or booking.start_time) > moment
         ]
         upcoming.sort(key=lambda booking: (booking.start_time or moment, booking.id or 0))
-        return upcoming[: max(limit, 0)]
+        return Listing(
+            upcoming[: max(limit, 0)], skipped=bookings.skipped, partial=bookings.partial
+        )
 
     # -- dispatch ----------------------------------------------------------------------------
 
