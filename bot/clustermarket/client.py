@@ -279,13 +279,18 @@ class ClustermarketClient:
             cached = self._fresh_zones(key)
             if cached is None:
                 cached = await build()
-                cached.built_at = self._clock()
-                self._zones[key] = cached
+                self.remember_zones(key, cached)
             return cached
 
     def remember_zones(self, key: UserKey, zones: LabZones) -> None:
-        """Zones learnt elsewhere (the answers' catalogue reads the same accounts)."""
-        zones.built_at = self._clock()
+        """Zones learnt elsewhere too (the answers' catalogue reads the same accounts); the
+        stale ones of other users go, so idle users cost nothing."""
+        now = self._clock()
+        for stale in [
+            user for user, kept in self._zones.items() if now - kept.built_at >= ZONES_TTL
+        ]:
+            del self._zones[stale]
+        zones.built_at = now
         self._zones[key] = zones
 
     def _fresh_zones(self, key: UserKey) -> LabZones | None:

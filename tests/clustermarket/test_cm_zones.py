@@ -77,3 +77,20 @@ async def test_a_lab_scoped_list_and_a_shared_zone_need_no_lookup(
         scoped = await client.for_user(KEY).bookings(provider_account=2)
     assert {booking.start_time for booking in scoped} >= {datetime(2026, 3, 25, 9, tzinfo=TOKYO)}
     assert 4 in {booking.id for booking in scoped}  # the list was asked of Imaging
+
+
+async def test_lab_zones_are_read_once_and_kept_a_while(
+    oauth: OAuthClient, store: Store, linked: TokenSet
+) -> None:
+    asked: list[str] = []
+    now = [0.0]
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return handler(request)
+
+    async with quirky_client(counting, oauth, store, clock=lambda: now[0]) as client:
+        for moment in (0.0, 60.0, 700.0):  # the third is past the ten minutes zones are kept
+            now[0] = moment
+            await client.for_user(KEY).bookings(provider_account=1)
+    assert asked.count("/v1/accounts") == 2
