@@ -93,4 +93,4 @@ async def test_lab_zones_are_read_once_and_kept_a_while(
         for moment in (0.0, 60.0, 700.0):  # the third is past the ten minutes zones are kept
             now[0] = moment
             await client.for_user(KEY).bookings(provider_account=1)
-    assert asked.count("/v1/accounts") == 2
+    assert asked.count("/v1/accounts/1") == 2  # read at 0 s, kept at 60 s, read again
