@@ -139,7 +139,11 @@ async def main(latency: float, rounds: int) -> None:
     memory = peaks["client"] / peaks["sequential"]
     print(f"client vs sequential: {speedup:.1f}x faster (target >= 5x), {memory:.2f}x the memory")
     dialect = statistics.median(times["rails client"]) / statistics.median(times["client"])
-    print(f"rails vs reference: {dialect:.2f}x the time (target <= 1.10x)")
+    best = min(times["rails client"]) / min(times["client"])
+    print(
+        f"rails vs reference: {dialect:.2f}x the median time, {best:.2f}x the best"
+        " (target <= 1.10x; the best is the one a busy machine disturbs least)"
+    )
 
 
 if __name__ == "__main__":

@@ -278,15 +278,16 @@ _REFS = (
 )
 _PEOPLE = ("requester", "user", "booked_by", "requested_by")
 _NAMES = ("category", "booking_category")
-_KINDS: dict[str, str] = {
-    **dict.fromkeys(FLAT_FIELDS, "flat"),
+_KINDS: dict[str, str | tuple[str, str]] = {
+    **_FLAT_INDEX,
     **dict.fromkeys(_TIMES, "time"),
     **dict.fromkeys(_DURATIONS, "duration"),
     **dict.fromkeys(_REFS, "ref"),
     **dict.fromkeys(_PEOPLE, "person"),
     **dict.fromkeys(_NAMES, "name"),
 }
-"""What a booking key needs before pydantic reads it; keys not here need nothing."""
+"""What a booking key needs before pydantic reads it (a flat key: the field and inner name it
+fills); keys not here need nothing."""
 
 
 class Booking(ApiModel):
@@ -329,8 +330,8 @@ class Booking(ApiModel):
             kind = _KINDS.get(key)
             if kind is None or item is None:
                 continue
-            if kind == "flat":  # first: a flat server sends a dozen of these a record
-                field, inner = _FLAT_INDEX[key]
+            if kind.__class__ is tuple:  # first: a flat server sends a dozen of these a record
+                field, inner = kind
                 nested = flat.get(field)
                 if nested is None:
                     nested = flat[field] = {}

@@ -50,9 +50,6 @@ class LabZones:
         return self.common
 
 
-_TIME_FIELDS = ("start_time", "end_time", "requested_at")
-
-
 def is_naive(booking: Booking) -> bool:
     """Whether any of its times came without a zone."""
     return any(
@@ -69,23 +66,31 @@ def place(
     placed: list[Booking] = []
     unplaced: list[Booking] = []
     used: set[str] = set()
+    by_lab = zones.zones
     for booking in bookings:
         fields = booking.__dict__  # read and set directly: thousands of bookings, no validation
-        naive = [
-            name
-            for name in _TIME_FIELDS
-            if (moment := fields[name]) is not None and moment.tzinfo is None
-        ]
-        if not naive:
+        start, end, asked = fields["start_time"], fields["end_time"], fields["requested_at"]
+        if (
+            (start is None or start.tzinfo is not None)
+            and (end is None or end.tzinfo is not None)
+            and (asked is None or asked.tzinfo is not None)
+        ):
             placed.append(booking)
             continue
-        zone = zones.zone_for(booking, lab_hint)
+        provider = fields["provider_account"]
+        zone = by_lab.get(provider.id) if provider is not None else None
+        if zone is None:
+            zone = zones.zone_for(booking, lab_hint)
         if zone is None:
             unplaced.append(booking)
             continue
         used.add(zone.key)
-        for name in naive:
-            fields[name] = fields[name].replace(tzinfo=zone)
+        if start is not None and start.tzinfo is None:
+            fields["start_time"] = start.replace(tzinfo=zone)
+        if end is not None and end.tzinfo is None:
+            fields["end_time"] = end.replace(tzinfo=zone)
+        if asked is not None and asked.tzinfo is None:
+            fields["requested_at"] = asked.replace(tzinfo=zone)
         placed.append(booking)
     return placed, unplaced, used
 
