@@ -20,7 +20,7 @@ from aiohttp import web
 from bot.config import OAUTH_CALLBACK_PATH
 from bot.sandbox.api import ACCESS_TOKEN, Handler, add_api_routes, error_response, json_response
 from bot.sandbox.dialects import Dialect, dialect_named
-from bot.sandbox.oauth import add_oauth_routes
+from bot.sandbox.oauth import add_oauth_routes, s256
 from bot.sandbox.seed import SandboxData, build_world
 from bot.sandbox.state import STATE, Fault, Faults, SandboxKnobs, SandboxState, Stats
 from bot.sandbox.tokens import (
@@ -324,6 +324,8 @@ class Sandbox:
 def startup_lines(sandbox: Sandbox) -> list[str]:
     """What `cmbot sandbox` prints: settings for `cmbot serve`, the authorize page, the users."""
     redirect_uri = "http://localhost:3000" + OAUTH_CALLBACK_PATH
+    # a dialect that requires PKCE shows its page only with a challenge (any will do to look)
+    challenge = s256("cmbot-sandbox-look-only") if sandbox.dialect.require_pkce else None
     users = ", ".join(
         f"{user.id} {user.name}" + (" (default)" if user.id == sandbox.demo_user_id else "")
         for user in sorted(sandbox.data.users.values(), key=lambda user: user.id)
@@ -335,7 +337,7 @@ def startup_lines(sandbox: Sandbox) -> list[str]:
         f"CLUSTERMARKET_OAUTH_URL={sandbox.oauth_url}",
         f"CLUSTERMARKET_CLIENT_ID={sandbox.client_id}",
         f"CLUSTERMARKET_CLIENT_SECRET={sandbox.client_secret}",
-        f"Authorize page: {sandbox.authorize_url(redirect_uri)}",
+        f"Authorize page: {sandbox.authorize_url(redirect_uri, code_challenge=challenge)}",
         f"Demo users: {users}",
         "Press Ctrl-C to stop.",
     ]
