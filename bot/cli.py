@@ -14,13 +14,24 @@ from bot.backup import BackupError, backup_database
 from bot.config import SettingsError, load_logging_settings, load_settings
 from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments, run_due_command
+from bot.doctor.cli import add_doctor_arguments, doctor_command
 from bot.observability import configure_logging
 from bot.sandbox import SandboxKnobs, run_sandbox
+from bot.sandbox.dialects import DIALECTS, dialect_lines
 from bot.serve import serve
 from bot.store import Store, StoreError
 
 
 def _sandbox(args: argparse.Namespace) -> int:
+    if args.dialect == "list":
+        print("\n".join(dialect_lines()))
+        return 0
+    if args.dialect not in DIALECTS:
+        print(
+            f"cmbot sandbox: no dialect {args.dialect!r}; `--dialect list` names them",
+            file=sys.stderr,
+        )
+        return 2
     knobs = SandboxKnobs(
         latency=args.latency,
         error_rate=args.error_rate,
@@ -28,7 +39,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         access_token_ttl=args.token_ttl,
         strict_refresh=args.strict_refresh,
     )
-    run_sandbox(port=args.port, host=args.host, knobs=knobs)
+    run_sandbox(port=args.port, host=args.host, knobs=knobs, dialect=args.dialect)
     return 0
 
 
@@ -124,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_arguments(demo)
     demo.set_defaults(run=demo_command)
 
+    doctor = _command(
+        commands,
+        "doctor",
+        "check the settings and the live Clustermarket service (OK / WARN / FAIL)",
+        "Checks every setting, reaches the OAuth authorize, token and revoke URLs, and with a\n"
+        "linked user's token calls each of the API's ten operations once, reporting what it\n"
+        "recognised: paging style, fields, time formats and zone, records skipped, statuses\n"
+        "never seen before. Prints no token and no personal data; exits 1 on any FAIL.",
+        "run it first when installing against the real service:\n  cmbot doctor\n"
+        "  cmbot doctor --user U0123ABCD --json",
+    )
+    add_doctor_arguments(doctor)
+    doctor.set_defaults(run=doctor_command)
+
     digest = _command(
         commands,
         "digest",
@@ -179,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a refresh token dies when used (default: when the new access token is first used,"
         " as Doorkeeper does)",
+    )
+    sandbox.add_argument(
+        "--dialect",
+        default="reference",
+        metavar="NAME",
+        help="the API shape to speak (reference); `--dialect list` names them",
     )
     sandbox.set_defaults(run=_sandbox)
 

@@ -59,6 +59,11 @@ class Settings(LoggingSettings):
     CLUSTERMARKET_CLIENT_ID: str | None = None
     CLUSTERMARKET_CLIENT_SECRET: SecretStr | None = None
     CLUSTERMARKET_USER_PATH: str = "/me"
+    CLUSTERMARKET_AUTHORIZE_URL: str | None = None
+    CLUSTERMARKET_TOKEN_URL: str | None = None
+    CLUSTERMARKET_REVOKE_URL: str | None = None
+    CLUSTERMARKET_SCOPES: str = "read_user read_accounts read_equipment read_bookings"
+    CLUSTERMARKET_TOKEN_AUTH: Literal["auto", "basic", "body"] = "auto"  # noqa: S105 - a mode
     PUBLIC_URL: str = "http://localhost:3000"
     DATABASE_PATH: str = "cmbot.db"
     TOKEN_ENCRYPTION_KEY: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -89,13 +94,38 @@ class Settings(LoggingSettings):
         return value
 
     @field_validator(
-        "SLACK_API_URL", "CLUSTERMARKET_API_URL", "CLUSTERMARKET_OAUTH_URL", "PUBLIC_URL"
+        "SLACK_API_URL",
+        "CLUSTERMARKET_API_URL",
+        "CLUSTERMARKET_OAUTH_URL",
+        "CLUSTERMARKET_AUTHORIZE_URL",
+        "CLUSTERMARKET_TOKEN_URL",
+        "CLUSTERMARKET_REVOKE_URL",
+        "PUBLIC_URL",
     )
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
             raise ValueError("must be an http:// or https:// URL")
         return value
+
+    @field_validator(
+        "CLUSTERMARKET_AUTHORIZE_URL",
+        "CLUSTERMARKET_TOKEN_URL",
+        "CLUSTERMARKET_REVOKE_URL",
+        mode="before",
+    )
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("CLUSTERMARKET_SCOPES")
+    @classmethod
+    def _scopes(cls, value: str) -> str:
+        if not value.split():
+            raise ValueError("must name at least one scope, space-separated")
+        return " ".join(value.split())
 
     @field_validator("CLUSTERMARKET_USER_PATH")
     @classmethod

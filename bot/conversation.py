@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from bot.answers import Asker, Question, is_question
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
+from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
-from bot.linking import LinkResult, unlink
+from bot.linking import LinkResult, Revocation, unlink
 from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
@@ -121,18 +122,18 @@ class Conversation:
             url = self.services.tickets.url(asked.key)
             return connect_prompt(url, reason="requested", command=self.command)
         if isinstance(intent, Disconnect):
-            if await self.disconnect(asked.key):
-                return disconnected_message(self.command)
-            return not_connected_message(self.command)
+            revocation = await self.disconnect(asked.key)
+            if revocation is None:
+                return not_connected_message(self.command)
+            return disconnected_message(self.command, revoked=revocation == "confirmed")
         if is_question(intent):
             return await self.answer(intent, asked)
         if is_digest_intent(intent):
             return await digest_reply(self.services, intent, asked.key, asked.channel_id)
         raise TypeError(f"no answer for {type(intent).__name__}")
 
-    async def answer(self, question: Question, asked: Asked) -> Reply:
-        """Answer a question, or offer the connect button when the user's link is missing."""
-        asker = Asker(
+    async def _asker(self, asked: Asked) -> Asker:
+        return Asker(
             key=asked.key,
             tz=await user_zone(self.services.slack, self.services.store, asked.key),
             now=datetime.now(UTC),
@@ -140,6 +141,10 @@ class Conversation:
             audience=asked.audience,
             page=asked.page,
         )
+
+    async def answer(self, question: Question, asked: Asked) -> Reply:
+        """Answer a question, or offer the connect button when the user's link is missing."""
+        asker = await self._asker(asked)
         try:
             async with asyncio.timeout(self.answer_deadline):
                 return await self.services.answerer.answer(question, asker)
@@ -241,13 +246,28 @@ class Conversation:
 
     # -- linking ------------------------------------------------------------------------------
 
-    async def disconnect(self, key: UserKey) -> bool:
-        """Revoke and forget the user's tokens; False when they were not linked."""
+    async def disconnect(self, key: UserKey) -> Revocation | None:
+        """Revoke and forget the user's tokens: whether Clustermarket confirmed the
+        revocation; None when they were not linked."""
         self.services.answerer.forget(key)
-        if not await unlink(self.services.store, self.services.clustermarket, key):
-            return False
-        await on_link_broken(self.services, key, reason="disconnected")
-        return True
+        revocation = await unlink(self.services.store, self.services.clustermarket, key)
+        if revocation is not None:
+            await on_link_broken(self.services, key, reason="disconnected")
+        return revocation
+
+    async def booking_details(self, value: str, asked: Asked) -> Reply:
+        """A Details click: the booking the button names, in full, to the clicker alone."""
+        text = value.strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            return error_reply("stale_button", self.command)
+        asker = await self._asker(replace(asked, audience="private"))
+        try:
+            async with asyncio.timeout(self.answer_deadline):
+                return await self.services.answerer.booking_details(int(text), asker)
+        except TimeoutError:
+            return error_reply("slow", self.command)
+        except (NotLinked, ReconnectRequired) as missing:
+            return self._connect_prompt(missing, asked.key, None)
 
     async def welcome(self, result: LinkResult) -> None:
         """After linking: DM "connected as …", then answer the question that prompted it."""
@@ -305,7 +325,7 @@ class Conversation:
         link = await services.store.get_link(key)
         zone = await user_zone(services.slack, services.store, key)
         now = datetime.now(UTC)
-        upcoming: list[Booking] = []
+        upcoming: Listing[Booking] = Listing()
         active = link is not None and link.status == "active"
         if active:
             try:
@@ -317,6 +337,7 @@ class Conversation:
             broken=link is not None and not active,
             connect_url=None if active else services.tickets.url(key),
             next_bookings=upcoming,
+            unread=upcoming.unread,
             tz_name=zone.key if zone is not None else "UTC",
             now=now,
             digest=await digest_summary(services.store, key),

@@ -66,14 +66,22 @@ class ServeProcess:
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
 
-    async def health(self, http: httpx.AsyncClient, *, attempts: int = 150) -> httpx.Response:
-        """/healthz once the port answers (the process needs a moment to come up)."""
+    async def health(self, http: httpx.AsyncClient, *, attempts: int = 300) -> httpx.Response:
+        """/healthz once the process is up and every part works (the port opens first, and a
+        Socket Mode connection may come a moment later); the last answer if it never does."""
+        answer: httpx.Response | None = None
         for _ in range(attempts):
             try:
-                return await http.get(self.base_url + "/healthz")
+                answer = await http.get(self.base_url + "/healthz")
             except httpx.ConnectError:
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"cmbot serve never answered on {self.base_url}")
+                pass
+            else:
+                if answer.status_code == 200:
+                    return answer
+            await asyncio.sleep(0.1)
+        if answer is None:
+            raise AssertionError(f"cmbot serve never answered on {self.base_url}")
+        return answer
 
     async def stop(self) -> tuple[int, str]:
         """SIGTERM, then the exit status and everything it wrote to stderr."""

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
+from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
 from bot.demo.terminal import (
     Names,
@@ -506,13 +507,21 @@ class DemoSession:
             ]
         zone = await user_zone(services.slack, services.store, key) or ZoneInfo("UTC")
         today = dt.datetime.now(zone).date()
+        api = services.clustermarket.for_user(key)
         try:
-            bookings = await services.clustermarket.for_user(key).bookings()
+            bookings, equipment = await gather_all(api.bookings(), api.equipment_list())
         except (NotLinked, ReconnectRequired):
             return [self._note(f"The link no longer works: {self.command} connect renews it.")]
         except ClustermarketError:
             return [self._note("Clustermarket isn't answering just now; try :digest again.")]
-        digest = personal_digest(bookings, link.cm_user_id, today, zone)
+        digest = personal_digest(
+            bookings,
+            link.cm_user_id,
+            today,
+            zone,
+            cm_user_name=link.cm_user_name,
+            equipment=equipment,
+        )
         reply = personal_digest_message(digest, command=self.command)
         summary = await digest_summary(services.store, key)
         if summary.personal and summary.time is not None:

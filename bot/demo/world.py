@@ -73,8 +73,10 @@ class World(AsyncRunning):
         client_options: dict[str, Any] | None = None,
         answer_deadline: float = ANSWER_DEADLINE,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        dialect: str = "reference",
     ) -> None:
-        self.sandbox = Sandbox(today=today, knobs=knobs)
+        """`dialect` is the API shape the sandbox speaks (`bot.sandbox.dialects`)."""
+        self.sandbox = Sandbox(today=today, knobs=knobs, dialect=dialect)
         self.fake = FakeSlack()
         for person in PEOPLE:
             self.fake.add_user(

@@ -28,8 +28,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
-from bot.clustermarket.models import Booking
+from bot.clustermarket.listing import Listing
+from bot.clustermarket.models import Booking, EquipmentSummary
+from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.user_api import or_none
 from bot.digest.compose import Kind, channel_digest, digest_metadata, personal_digest
 from bot.digest.links import on_link_broken
 from bot.digest.schedule import due_date, parse_send_time, zone_of
@@ -59,7 +62,16 @@ _LINK_ERRORS = (NotLinked, ReconnectRequired)
 _DELIVERY_ERRORS = (ClustermarketError, HistoryUnavailable, NoDirectMessage, *SlackFailure)
 """Failures of one digest that a later tick may get past."""
 
-Fetch = Callable[[UserKey], Awaitable[list[Booking]]]
+
+@dataclass(frozen=True)
+class Fetched:
+    """What one account's digest needs: the bookings, and the equipment for its statuses."""
+
+    bookings: Listing[Booking]
+    equipment: Listing[EquipmentSummary]
+
+
+Fetch = Callable[[UserKey], Awaitable[Fetched]]
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -104,7 +116,7 @@ class _Plan:
 
 @dataclass
 class _Entry:
-    task: asyncio.Future[list[Booking]]
+    task: asyncio.Future[Fetched]
     tried: frozenset[UserKey]
 
     def link_failed(self) -> bool:
@@ -129,7 +141,7 @@ class _SharedFetches:
         key: Hashable,
         owner: UserKey,
         fetch: Fetch,
-    ) -> list[Booking]:
+    ) -> Fetched:
         while True:
             entry = self._entries.get(key)
             if entry is None or (entry.link_failed() and owner not in entry.tried):
@@ -384,21 +396,33 @@ class DigestRunner:
         if subscription.kind == "personal":
             memo: Hashable = ("personal", account, plan.day, tz_key)
             if memo not in composed:
-                bookings = await fetches.get(
+                fetched = await fetches.get(
                     ("bookings", account), subscription.owner, _own_bookings(client)
                 )
-                digest = personal_digest(bookings, link.cm_user_id, plan.day, plan.tz)
+                digest = personal_digest(
+                    fetched.bookings,
+                    link.cm_user_id,
+                    plan.day,
+                    plan.tz,
+                    cm_user_name=link.cm_user_name,
+                    equipment=fetched.equipment,
+                )
                 message = personal_digest_message(digest, command=self.command)
                 composed[memo] = (message, digest.empty)
             return composed[memo]
         lab_id = subscription.lab_id
         if lab_id is None:
             raise ClustermarketError("the channel digest names no lab")
-        bookings = await fetches.get(
+        fetched = await fetches.get(
             ("lab", lab_id, account), subscription.owner, _lab_bookings(client, lab_id)
         )
         lab_digest = channel_digest(
-            bookings, lab_id, subscription.lab_name or f"Lab {lab_id}", plan.day, plan.tz
+            fetched.bookings,
+            lab_id,
+            subscription.lab_name or f"Lab {lab_id}",
+            plan.day,
+            plan.tz,
+            equipment=fetched.equipment,
         )
         reply = channel_digest_message(
             lab_digest, owner_user_id=subscription.owner_user_id, command=self.command
@@ -440,8 +464,9 @@ def _kind(subscription: Subscription) -> Kind:
 def _own_bookings(client: ClustermarketClient) -> Fetch:
     """Everything the account sees (the owner's own are picked out when composing)."""
 
-    async def fetch(key: UserKey) -> list[Booking]:
-        return await client.for_user(key).bookings()
+    async def fetch(key: UserKey) -> Fetched:
+        api = client.for_user(key)
+        return await _fetched(api.bookings(), api.equipment_list())
 
     return fetch
 
@@ -449,7 +474,16 @@ def _own_bookings(client: ClustermarketClient) -> Fetch:
 def _lab_bookings(client: ClustermarketClient, lab_id: int) -> Fetch:
     """Every booking of the lab's equipment the account sees."""
 
-    async def fetch(key: UserKey) -> list[Booking]:
-        return await client.for_user(key).bookings(provider_account=lab_id)
+    async def fetch(key: UserKey) -> Fetched:
+        api = client.for_user(key)
+        return await _fetched(api.bookings(provider_account=lab_id), api.equipment_list(lab_id))
 
     return fetch
+
+
+async def _fetched(
+    bookings: Awaitable[Listing[Booking]], equipment: Awaitable[Listing[EquipmentSummary]]
+) -> Fetched:
+    """Both lists; equipment this account may not read only costs the statuses."""
+    both = await gather_all(bookings, or_none(equipment))
+    return Fetched(both[0], both[1] if both[1] is not None else Listing())

@@ -459,7 +459,7 @@ class FakeSlack(AsyncRunning):
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 - a test's polling budget, reported on failure
+        timeout: float = 20.0,  # noqa: ASYNC109 - a test's polling budget, reported on failure
     ) -> T:
         """Poll until `predicate()` is truthy and return it; the bot's work is asynchronous."""
         loop = asyncio.get_running_loop()

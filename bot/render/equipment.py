@@ -93,8 +93,9 @@ def equipment_list_reply(
 def equipment_details_reply(
     entry: EquipmentEntry, detail: Equipment | None, ctx: RenderContext
 ) -> Reply:
-    """One instrument: lab, room, maker and model, category, availability and contact as
-    fields, its description, and (private) buttons for today's schedule and free time."""
+    """One instrument: lab, room, maker and model, category, availability, contact and how it
+    is charged as fields (each when the API gives it), its description, and (private) buttons
+    for today's schedule and free time."""
     summary = entry.summary
     detail = detail or Equipment()
     name = one_line(detail.name or entry.name)
@@ -103,10 +104,11 @@ def equipment_details_reply(
         for part in (detail.manufacturer or summary.manufacturer, detail.model or summary.model)
         if part and part.strip()
     )
-    category = detail.category.name if detail.category and detail.category.name else None
-    sub_category = summary.sub_category.name if summary.sub_category else None
-    kinds = [kind for kind in (category, sub_category) if kind]
-    contact = summary.contact_person.name if summary.contact_person else None
+    category = detail.category
+    sub = detail.sub_category or summary.sub_category
+    kinds = [kind for kind in (category, sub.name if sub else None) if kind and kind.strip()]
+    person = detail.contact_person or summary.contact_person
+    contact = person.name if person and person.name else None
     lab_name = (detail.lab.name if detail.lab and detail.lab.name else None) or (
         entry.lab.name if entry.lab else None
     )
@@ -116,8 +118,12 @@ def equipment_details_reply(
         ("Room", escape(one_line(room)) if room else None),
         ("Manufacturer / model", escape(maker) if maker else None),
         ("Category", escape(" › ".join(one_line(kind) for kind in dict.fromkeys(kinds)))),
-        ("Availability", availability_badge(summary.availability_status)),
+        (
+            "Availability",
+            availability_badge(summary.availability_status or detail.availability_status),
+        ),
         ("Contact", escape(one_line(contact)) if contact else None),
+        ("Charging", escape(one_line(detail.charging_type)) if detail.charging_type else None),
     ]
     blocks: list[Block] = [kit.header(f"🔬 {name}"), *kit.fields(facts)]
     description = detail.description or summary.description

@@ -18,6 +18,7 @@ from bot.clustermarket.errors import (
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.reply import RenderContext, Reply, simple
+from bot.render.text import escape
 
 ErrorKind = Literal[
     "unavailable",
@@ -119,3 +120,33 @@ def reply_for_error(
     """The kind reply for `error`, with the wait Clustermarket asked for when rate-limited."""
     retry_after = error.retry_after if isinstance(error, RateLimited) else None
     return error_reply(error_kind(error), command, retry_after=retry_after, ctx=ctx)
+
+
+def missing_scope_reply(
+    scope: str | None, *, app_asks: bool, token_has: bool, command: str = DEFAULT_COMMAND
+) -> Reply:
+    """Clustermarket refused for want of an OAuth scope: say which, and who can fix it, rather
+    than send the user round the connect loop when connecting again cannot help."""
+    scope = escape(scope) if scope else None
+    named = f"`{scope}`" if scope else "a permission it needs"
+    title = f"🔑 Clustermarket hasn't given cmbot {named} for this."
+    if not app_asks:
+        advice = (
+            f"cmbot doesn't ask for {named} when you connect, so connecting again won't help."
+            f" Ask whoever runs cmbot to add {scope or 'it'} to CLUSTERMARKET_SCOPES."
+        )
+    elif token_has:
+        advice = (
+            f"Your connection includes {named}, but Clustermarket still refuses: its OAuth"
+            " application for cmbot may not be allowed that scope. Ask whoever runs cmbot to"
+            " check the application's scopes in Clustermarket."
+        )
+    else:
+        advice = (
+            f"Your connection was made without {named}. Run `{command} connect` once to grant"
+            " it, then ask again."
+        )
+    blocks = [kit.section(f"*{title}*\n{advice}")]
+    return replace(
+        simple(RenderContext(command=command), f"{title} {advice}", blocks), failure=True
+    )

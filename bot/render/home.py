@@ -14,6 +14,7 @@ from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
 from bot.render.digest import digest_home_blocks
+from bot.render.gaps import Gaps
 from bot.render.limits import MAX_VIEW_BLOCKS
 from bot.render.text import (
     category_label,
@@ -131,8 +132,10 @@ def home_view(
     now: dt.datetime,
     digest: DigestSummary | None,
     command: str = DEFAULT_COMMAND,
+    unread: int = 0,
 ) -> dict[str, Any]:
-    """The Home tab view (`views.publish`): at most 100 blocks."""
+    """The Home tab view (`views.publish`): at most 100 blocks. `unread` bookings could not
+    be read, so the next ones listed may not be all."""
     tz = _zone(tz_name)
     local_now = now.astimezone(tz)
     blocks: list[Block] = [
@@ -152,6 +155,8 @@ def home_view(
             blocks.append(
                 kit.context(f"Nothing booked ahead.  `{command} free NanoDrop` finds a free slot.")
             )
+        if unread:
+            blocks.append(kit.context(escape("⚠️ " + Gaps(unread).sentence())))
     blocks += [kit.divider(), kit.section(f"*🗞 Daily digest*\n{_digest_text(digest, command)}")]
     blocks += digest_home_blocks(
         digest, linked=linked_as is not None and not broken, command=command

@@ -92,6 +92,9 @@ class Availability:
     `now` is set when the window includes the present. `slots` are the free spans of the rest
     of the window; `next_free` is the first free span after it when there are none; `booked`
     counts the active bookings in the window, `passed` says the window is over.
+    `out_of_service` is the instrument's availability status when it is anything but
+    available: then nothing is free. `unsure_now` and `unsure` count bookings that could not be
+    read and might cover the present or the window: then nothing is called free for certain.
     """
 
     window: Window
@@ -100,6 +103,9 @@ class Availability:
     next_free: Slot | None = None
     booked: int = 0
     passed: bool = False
+    out_of_service: str | None = None
+    unsure_now: int = 0
+    unsure: int = 0
 
 
 @dataclass(frozen=True)

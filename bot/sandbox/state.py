@@ -13,7 +13,9 @@ from typing import Literal
 
 from aiohttp import web
 
+from bot.sandbox.dialects import REFERENCE, Dialect
 from bot.sandbox.seed import SandboxData
+from bot.sandbox.shapes import Shapes
 from bot.sandbox.tokens import TokenRegistry
 
 FaultKind = Literal["fail", "rate_limit", "garble_json", "garble_content_type"]
@@ -111,6 +113,13 @@ class SandboxState:
     stats: Stats
     tokens: TokenRegistry
     rng: random.Random
+    dialect: Dialect = REFERENCE
+    shapes: Shapes = field(init=False)
+    challenges: dict[str, str] = field(default_factory=dict)
+    """PKCE: each authorization code's S256 code challenge, when its authorize had one."""
+
+    def __post_init__(self) -> None:
+        self.shapes = Shapes(self.data, self.dialect)
 
 
 STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state", SandboxState)

@@ -134,6 +134,16 @@ class Links:
         )
         return changed > 0
 
+    def first_active(self, slack_user_id: str | None = None) -> UserKey | None:
+        """The earliest working link (of `slack_user_id` when given): whose token `cmbot
+        doctor` tries the API with."""
+        row = self._db.one(
+            "SELECT team_id, slack_user_id FROM links WHERE status = 'active'"
+            " AND (? IS NULL OR slack_user_id = ?) ORDER BY linked_at LIMIT 1",
+            (slack_user_id, slack_user_id),
+        )
+        return None if row is None else UserKey(row["team_id"], row["slack_user_id"])
+
     def count(self) -> int:
         row = self._db.one("SELECT COUNT(*) AS n FROM links")
         return int(row["n"]) if row else 0

@@ -156,6 +156,7 @@ class Store:
     get_link = _reads("links", Links.get)
     delete_link = _writes("links", Links.delete)
     count_links = _reads("links", Links.count)
+    first_active_link = _reads("links", Links.first_active)
     load_tokens = _reads("links", Links.tokens)
     rotate_tokens = _writes("links", Links.rotate)
     mark_broken = _writes("links", Links.mark_broken)

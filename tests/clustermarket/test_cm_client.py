@@ -11,6 +11,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from quirky import quirky_client
 
 from bot.clustermarket.client import MAX_REFUSALS, ClustermarketClient
 from bot.clustermarket.errors import (
@@ -497,15 +498,6 @@ def test_invalid_options_are_refused(oauth: OAuthClient, store: Store) -> None:
 # -- servers quirkier than the sandbox: a transport that plays one -----------------------------
 
 
-def _quirky_client(
-    handler: Callable[[httpx.Request], httpx.Response], oauth: OAuthClient, store: Store
-) -> ClustermarketClient:
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return ClustermarketClient(
-        "https://cm.example/v1", "/me", oauth, store, http=http, close_http=True, backoff_cap=0.01
-    )
-
-
 def _page_of(records: list[dict[str, object]], request: httpx.Request, size: int) -> list[object]:
     page = int(request.url.params.get("page", "1"))
     return list(records[(page - 1) * size : page * size])
@@ -521,7 +513,7 @@ async def test_server_paging_smaller_than_asked_is_followed(
         body = _page_of(records, request, 30)
         return httpx.Response(200, json=body, headers={"X-Total-Records": str(len(records))})
 
-    async with _quirky_client(handler, oauth, store) as quirky:
+    async with quirky_client(handler, oauth, store) as quirky:
         groups = await quirky.for_user(KEY).groups()
     assert [group.id for group in groups] == list(range(1, 96))
 
@@ -532,7 +524,7 @@ async def test_null_items_and_repeated_ids_are_dropped(
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=[{"id": 1}, None, {"id": 2}, {"id": 1, "name": "again"}])
 
-    async with _quirky_client(handler, oauth, store) as quirky:
+    async with quirky_client(handler, oauth, store) as quirky:
         groups = await quirky.for_user(KEY).groups()
     assert [group.id for group in groups] == [1, 2]
 
@@ -543,24 +535,26 @@ async def test_a_server_ignoring_the_page_number_is_a_bad_response(
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=[{"id": n} for n in range(100)])
 
-    async with _quirky_client(handler, oauth, store) as quirky:
+    async with quirky_client(handler, oauth, store) as quirky:
         with pytest.raises(BadResponse, match="ignores the page number at /groups"):
             await quirky.for_user(KEY).groups()
 
 
-async def test_an_unreadable_record_names_its_place_not_its_value(
+async def test_an_unreadable_record_is_skipped_naming_its_place_not_its_value(
     oauth: OAuthClient, store: Store, linked: TokenSet
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=[{"id": 1}, {"id": 2, "start_time": "secret-ish text"}])
+    good = {"id": 1, "start_time": "2026-03-25T09:00:00Z", "end_time": "2026-03-25T10:00:00Z"}
 
-    async with _quirky_client(handler, oauth, store) as quirky:
-        with pytest.raises(BadResponse) as caught:
-            await quirky.for_user(KEY).bookings()
-    message = str(caught.value)
-    assert message.startswith("Clustermarket answered /bookings with an unreadable record")
-    assert "item 1" in message and "start_time" in message
-    assert "secret-ish" not in message
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[good, {"id": 2, "start_time": "secret-ish text"}])
+
+    async with quirky_client(handler, oauth, store) as quirky:
+        bookings = await quirky.for_user(KEY).bookings()
+    assert [booking.id for booking in bookings] == [1]
+    assert bookings.unread == 1 and not bookings.complete
+    skipped = bookings.skipped[0]
+    assert skipped.where == "page 1, item 2" and skipped.record_id == 2
+    assert "start_time" in skipped.reason and "secret-ish" not in skipped.reason
 
 
 async def test_retry_after_as_an_http_date_is_waited(
@@ -575,7 +569,7 @@ async def test_retry_after_as_an_http_date_is_waited(
             return httpx.Response(429, headers={"Retry-After": format_datetime(when, usegmt=True)})
         return httpx.Response(200, json={"id": 5, "first_name": "Ada"})
 
-    async with _quirky_client(handler, oauth, store) as quirky:
+    async with quirky_client(handler, oauth, store) as quirky:
         started = time.monotonic()
         me = await quirky.for_user(KEY).me()
     assert me.id == 5

@@ -306,7 +306,7 @@ async def test_upstream_failure_of_one_account_does_not_stop_the_others_and_is_r
     for person in (PRIYA, KENJI):
         await link(person)
         await personal(person)
-    sandbox.faults.fail_next(2, status=503)  # both of the client's attempts at Priya's page 1
+    sandbox.faults.fail_next(4, status=503)  # both attempts at each of Priya's two lists
     report = await runner.run_due(MORNING)
     assert (report.failed, report.sent) == (1, 1)
     assert len(digests_in(fake, KENJI.user_id)) == 1

@@ -31,7 +31,6 @@ from bot.clustermarket.errors import (
 )
 from bot.clustermarket.models import (
     Booking,
-    Category,
     Equipment,
     EquipmentSummary,
     Ref,
@@ -333,7 +332,7 @@ def test_equipment_details() -> None:
         room="G.12 QC Lab",
         manufacturer="Thermo Fisher Scientific",
         model="NanoDrop One",
-        category=Category(name="Analytical Instruments"),
+        category="Analytical Instruments",
         lab=Ref(id=104, name="Genomics Core Facility"),
         description="Microvolume UV-Vis spectrophotometer. <b>30-minute</b> slots & more.",
         city="London",

@@ -8,12 +8,14 @@ channel: no emails, notes or costs.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.clustermarket.tokens import UserKey
 from bot.conversation import Asked, Conversation
+from bot.render import Reply
 from bot.render.actions import CHOOSE, MORE, SHARE
 
 
@@ -39,19 +41,32 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             replace_original=False,
         )
 
-    async def replace_with_rerun(
+    replace_with_rerun = private_answer(conversation.rerun, replace_original=True)
+    app.action(SHARE)(share)
+    app.action(MORE)(replace_with_rerun)
+    app.action(re.compile(f"^{re.escape(CHOOSE)}:"))(replace_with_rerun)
+
+
+Listener = Callable[[AsyncAck, dict[str, Any], dict[str, Any], AsyncRespond], Awaitable[None]]
+
+
+def private_answer(
+    answer: Callable[[str, Asked], Awaitable[Reply]], *, replace_original: bool
+) -> Listener:
+    """A listener that answers a click from its button's value, to the clicker alone: in
+    place of the message (More, "which one?") or below it (Details)."""
+
+    async def listener(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
         key, channel = clicked(body)
-        reply = await conversation.rerun(action.get("value") or "", Asked(key, channel))
+        reply = await answer(action.get("value") or "", Asked(key, channel))
         await respond(
             text=reply.text,
             blocks=reply.blocks,
             response_type="ephemeral",
-            replace_original=True,
+            replace_original=replace_original,
         )
 
-    app.action(SHARE)(share)
-    app.action(MORE)(replace_with_rerun)
-    app.action(re.compile(f"^{re.escape(CHOOSE)}:"))(replace_with_rerun)
+    return listener

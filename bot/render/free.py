@@ -1,0 +1,169 @@
+"""Free time of one instrument: free now or busy until when, and the free slots of a window.
+
+"Free" is a promise a colleague may walk to the lab on, so it is never made for an instrument
+whose availability is anything but available (maintenance, out of order, retired), and never
+made for certain while a booking that could not be read might cover the time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.questions.days import Slot
+from bot.render import kit
+from bot.render.bookings import equipment_line, free_all, rerun_button, when_of, when_phrase
+from bot.render.limits import MAX_SECTION_TEXT, clip_lines
+from bot.render.reply import RenderContext, Reply, finish
+from bot.render.text import (
+    availability_badge,
+    availability_words,
+    category_label,
+    clock,
+    date_text,
+    duration,
+    escape,
+    is_maintenance,
+    one_line,
+    person_link,
+    person_name,
+    plural,
+    span,
+)
+from bot.render.views import Availability, EquipmentEntry, NowState
+
+
+def _now_lines(state: NowState, tz: dt.tzinfo, ctx: RenderContext, unsure: int) -> tuple[str, str]:
+    """What holds the instrument now, as mrkdwn and as plain text."""
+    today = state.at.astimezone(tz).date()
+    if state.current is None:
+        if unsure:
+            line = (
+                f"Looks free now, but {plural(unsure, 'booking')} of it could not be read and"
+                " might cover now: check Clustermarket before you go."
+            )
+            return "❓ " + line.replace("Looks free now", "*Looks free now*", 1), line
+        if state.free_until is None:
+            line = "Free now — nothing else is booked for the next 30 days."
+        else:
+            line = f"Free now — until {_moment(state.free_until, tz, today)}."
+        return "✅ " + line.replace("Free now", "*Free now*", 1), line
+    booking = state.current
+    fallback = "maintenance" if is_maintenance(booking.category) else "someone"
+    name = person_name(booking.requester, fallback=fallback)
+    who = person_link(booking.requester, fallback=fallback) if ctx.private else escape(name)
+    label = category_label(booking.category)
+    until = _moment(booking.end_time, tz, today) if booking.end_time else "further notice"
+    tail = f" until {until}" + (f" ({label})" if label else "") + "."
+    if state.free_from is None:
+        after = " No free slot in the next 30 days."
+    elif booking.end_time is not None and _same(state.free_from, booking.end_time):
+        after = ""
+    else:
+        after = f" Free again from {_moment(state.free_from, tz, today)}."
+    rich = f"⛔ *Busy now* — {who}{tail}" + (f"\n{after.strip()}" if after else "")
+    return rich, f"Busy now — {name}{tail}{after}"
+
+
+def _moment(moment: dt.datetime, tz: dt.tzinfo, today: dt.date) -> str:
+    """'14:30' today, 'Thu 26 Mar 08:00' on another day."""
+    local = moment.astimezone(tz)
+    if local.date() == today:
+        return clock(local, tz)
+    return f"{date_text(local.date(), this_year=today.year)} {clock(local, tz)}"
+
+
+def _same(first: dt.datetime, second: dt.datetime) -> bool:
+    return first.astimezone(dt.UTC) == second.astimezone(dt.UTC)
+
+
+def _slot_line(slot: Slot, tz: dt.tzinfo, several_days: bool, this_year: int | None) -> str:
+    times = span(slot.start, slot.end, tz)
+    if several_days:
+        times = f"{date_text(slot.start.astimezone(tz).date(), this_year=this_year)}  {times}"
+    return f"•  {times}  ({duration(slot.minutes)})"
+
+
+def free_reply(
+    equipment: EquipmentEntry, availability: Availability, tz: dt.tzinfo, ctx: RenderContext
+) -> Reply:
+    """Free now or busy until when (and who), then the free slots of the window, or the next
+    free slot when the window is fully booked; never "free" for an instrument out of service
+    or while an unread booking might cover the time."""
+    when = when_of(ctx)
+    window = availability.window
+    name = one_line(equipment.name)
+    head = [
+        kit.header(f"🔎 Is {name} free?"),
+        kit.context(equipment_line(equipment, window, tz)),
+    ]
+    phrase = when_phrase(when, window)
+    buttons = [rerun_button(equipment, when, "schedule")]
+    if availability.out_of_service is not None:
+        status = availability_words(availability.out_of_service)
+        badge = availability_badge(status) or escape(status)
+        text = f"{escape(name)} is {escape(status)} in Clustermarket, so it isn't free {phrase}."
+        said = kit.section(
+            f"{badge}  *{escape(name)}* is *{escape(status)}* in Clustermarket, so it isn't"
+            f" free {escape(phrase)}. Ask its contact when it will be back."
+        )
+        return finish(ctx, text, [*head, said], buttons=buttons)
+    body: list[dict[str, Any]] = []
+    summary: list[str] = []
+    if availability.now is not None:
+        rich, plain_line = _now_lines(availability.now, tz, ctx, availability.unsure_now)
+        body.append(kit.section(rich))
+        summary.append(plain_line)
+    today = ctx.today_in(tz)
+    this_year = today.year if today else None
+    unsure = availability.unsure
+    doubt = (
+        f"{plural(unsure, 'booking')} of it could not be read and might fall {phrase}"
+        if unsure
+        else ""
+    )
+    if availability.passed:
+        text = f"{window.label} is over, so there is no free time left to find."
+        later = f"`{ctx.command} free {escape(name)} tomorrow`"
+        body.append(kit.section(f"⌛ {escape(text)} Try a later time, e.g. {later}."))
+        summary.append(text)
+    elif when is not None and when.day == "now":
+        pass
+    elif availability.booked == 0 and unsure:
+        text = f"Nothing I could read is booked {phrase}, but {doubt}: check Clustermarket."
+        body.append(kit.section(f"❓ {escape(text)}"))
+        summary.append(text)
+    elif availability.booked == 0 and availability.now is not None:
+        body.append(kit.section(f"🎉 Nothing else booked {escape(phrase)}."))
+        summary.append(f"Nothing else booked {phrase}.")
+    elif availability.booked == 0:
+        text = f"Nothing booked on {name} {phrase} — it's free {free_all(when)}."
+        body.append(
+            kit.section(f"🎉 Nothing booked {escape(phrase)} — it's free {free_all(when)}.")
+        )
+        summary.append(text)
+    elif availability.slots:
+        several = len(window.days()) > 1
+        lines = [_slot_line(slot, tz, several, this_year) for slot in availability.slots]
+        title = f"*Free {escape(phrase)}*" if availability.now is None else "*Free later*"
+        if availability.now is not None and availability.now.current is None:
+            title = f"*Free slots {escape(phrase)}*"
+        if unsure:
+            lines.append(f"❓ As far as I can read: {escape(doubt)}.")
+        body.append(kit.section(clip_lines([title, *lines], MAX_SECTION_TEXT)))
+        summary.append(f"{plural(len(availability.slots), 'free slot')} {phrase}.")
+        if unsure:
+            summary.append(f"But {doubt}.")
+    else:
+        text = f"Fully booked {phrase}."
+        if availability.next_free is not None:
+            slot = availability.next_free
+            start_day = slot.start.astimezone(tz).date()
+            when_text = f"{date_text(start_day, this_year=this_year)} {clock(slot.start, tz)}"
+            text += f" Next free: {when_text}, for {duration(slot.minutes)}."
+        else:
+            text += " No free slot in the next 30 days."
+        body.append(kit.section(f"⛔ {escape(text)}"))
+        summary.append(text)
+    fallback = f"{name}: " + " ".join(summary) if summary else f"{name}, {window.label}."
+    return finish(ctx, fallback, head + body, buttons=buttons)
