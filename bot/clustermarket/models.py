@@ -222,6 +222,7 @@ FLAT_NESTING: dict[str, tuple[tuple[str, str], ...]] = {
     "provider_account": (("provider_account_id", "id"), ("provider_account_name", "name")),
     "group": (("group_id", "id"), ("group_name", "name"), ("requester_group_name", "name")),
     "project": (("project_id", "id"), ("project_name", "name")),
+    "cancelled_by": (("cancelled_by_id", "id"), ("cancelled_by_name", "name")),
 }
 _FLAT_INDEX = {
     flat: (field, inner) for field, pairs in FLAT_NESTING.items() for flat, inner in pairs
@@ -277,13 +278,14 @@ _REFS = (
     *("provider_account", "provider_lab", "lab", "group", "requester_group", "project"),
 )
 _PEOPLE = ("requester", "user", "booked_by", "requested_by")
+_CANCELLERS = ("cancelled_by", "canceled_by")
 _NAMES = ("category", "booking_category")
 _KINDS: dict[str, str | tuple[str, str]] = {
     **_FLAT_INDEX,
     **dict.fromkeys(_TIMES, "time"),
     **dict.fromkeys(_DURATIONS, "duration"),
     **dict.fromkeys(_REFS, "ref"),
-    **dict.fromkeys(_PEOPLE, "person"),
+    **dict.fromkeys((*_PEOPLE, *_CANCELLERS), "person"),
     **dict.fromkeys(_NAMES, "name"),
 }
 """What a booking key needs before pydantic reads it (a flat key: the field and inner name it
@@ -316,6 +318,8 @@ class Booking(ApiModel):
     cost: str | None = _names("cost", "price", "total_cost")
     currency: str | None = None
     requested_at: datetime | None = _names(*_TIMES[12:])
+    cancelled_by: Person | None = _names(*_CANCELLERS)
+    """Who cancelled it, when the server says (the published API does not promise it)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -360,12 +364,11 @@ class Booking(ApiModel):
     def is_requested_by(self, user_id: int | None, name: str | None) -> bool:
         """Whether this user requested it: by id, or by name when the server names the
         requester without an id (some send only "Zoë Ångström")."""
-        requester = self.requester
-        if requester is None:
-            return False
-        if requester.id is not None:
-            return requester.id == user_id
-        return bool(name) and _folded(requester.name) == _folded(name)
+        return _is_person(self.requester, user_id, name)
+
+    def is_cancelled_by(self, user_id: int | None, name: str | None) -> bool:
+        """Whether the server says this user cancelled it themselves."""
+        return _is_person(self.cancelled_by, user_id, name)
 
     @property
     def ends_at(self) -> datetime | None:
@@ -375,6 +378,15 @@ class Booking(ApiModel):
         if self.start_time is not None and self.duration is not None:
             return self.start_time + timedelta(minutes=self.duration)
         return None
+
+
+def _is_person(person: Person | None, user_id: int | None, name: str | None) -> bool:
+    """By id, or by name when the server names the person without an id."""
+    if person is None:
+        return False
+    if person.id is not None:
+        return person.id == user_id
+    return bool(name) and _folded(person.name) == _folded(name)
 
 
 class GroupSummary(ApiModel):

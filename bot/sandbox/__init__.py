@@ -5,8 +5,9 @@ Tests, benchmarks and `cmbot demo` talk to it over real HTTP. It serves plain JS
 never imports the bot's Clustermarket client or anything Slack.
 """
 
+from bot.sandbox.running import run_sandbox
 from bot.sandbox.seed import SandboxData, build_world
-from bot.sandbox.server import Sandbox, run_sandbox
+from bot.sandbox.server import Sandbox
 from bot.sandbox.state import Fault, Faults, SandboxKnobs, Stats
 from bot.sandbox.tokens import ALL_SCOPES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 

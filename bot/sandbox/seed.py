@@ -120,6 +120,8 @@ class Booking:
     cost: str | None
     currency: str | None
     requested_at: datetime | None
+    cancelled_by: int | None = None
+    """Who cancelled it, once someone has (the sandbox's moves set it; seeded ones name nobody)."""
 
     @property
     def duration(self) -> int:

@@ -1,16 +1,17 @@
-"""The `Sandbox`: one loopback HTTP server with the OAuth pages and the API, plus test hooks.
+"""The `Sandbox`: one loopback HTTP server with the OAuth pages, the API and the control
+endpoint, plus test hooks.
 
-Every /v1 request passes, in order: statistics, latency, queued faults, random failures
-(error_rate, rate_limit_rate), routing (404/405), bearer authentication, scope, handler.
-The token endpoint answers after `latency`, does its work, then waits `token_latency` more.
+Every /v1 request passes, in order: statistics, the moves whose time has come, latency,
+queued faults, random failures (error_rate, rate_limit_rate), routing (404/405), bearer
+authentication, scope, handler. The token endpoint answers after `latency`, does its work,
+then waits `token_latency` more.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
-import signal
+import secrets
 from datetime import UTC, date, datetime
 from http import HTTPStatus
 from types import TracebackType
@@ -18,10 +19,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.config import OAUTH_CALLBACK_PATH
 from bot.sandbox.api import ACCESS_TOKEN, Handler, add_api_routes, error_response, json_response
+from bot.sandbox.control import add_control_routes
 from bot.sandbox.dialects import Dialect, dialect_named
-from bot.sandbox.oauth import add_oauth_routes, s256
+from bot.sandbox.moves import Move
+from bot.sandbox.oauth import add_oauth_routes
 from bot.sandbox.seed import SandboxData, build_world
 from bot.sandbox.state import STATE, Fault, Faults, SandboxKnobs, SandboxState, Stats
 from bot.sandbox.tokens import (
@@ -101,6 +103,7 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
         if request.path == "/oauth/token" and state.knobs.token_latency > 0:
             await asyncio.sleep(state.knobs.token_latency)  # done, but the answer comes late
         return answer
+    state.catch_up()
     state.stats.in_flight += 1
     state.stats.peak_in_flight = max(state.stats.peak_in_flight, state.stats.in_flight)
     try:
@@ -150,12 +153,13 @@ async def index(request: web.Request) -> web.Response:
     )
 
 
-def make_app(state: SandboxState) -> web.Application:
+def make_app(state: SandboxState, control_token: str) -> web.Application:
     app = web.Application(middlewares=[sandbox_middleware])
     app[STATE] = state
     app.router.add_get("/", index)
     add_oauth_routes(app)
     add_api_routes(app)
+    add_control_routes(app, control_token)
     return app
 
 
@@ -171,16 +175,18 @@ class Sandbox:
         client_secret: str = DEMO_CLIENT_SECRET,
         seed: int = 7,
         dialect: str | Dialect = "reference",
+        control_token: str | None = None,
     ) -> None:
-        """`dialect` names the API shape to speak (see `bot.sandbox.dialects`)."""
+        """`dialect` names the API shape to speak (see `bot.sandbox.dialects`);
+        `control_token` guards `/control/…` (default: a fresh random one)."""
         self.dialect = dialect_named(dialect) if isinstance(dialect, str) else dialect
         self.today = today or datetime.now(UTC).date()
         self.seed = seed
         self.client_id = client_id
         self.client_secret = client_secret
-        self.data: SandboxData = build_world(self.today, seed)
+        self.control_token = control_token or secrets.token_urlsafe(24)
         self._state = SandboxState(
-            data=self.data,
+            data=build_world(self.today, seed),
             knobs=knobs or SandboxKnobs(),
             faults=Faults(),
             stats=Stats(),
@@ -197,6 +203,11 @@ class Sandbox:
         self._base_url: str | None = None
 
     # State ---------------------------------------------------------------------------------
+
+    @property
+    def data(self) -> SandboxData:
+        """The world as it is now: as seeded, with the moves applied so far."""
+        return self._state.data
 
     @property
     def knobs(self) -> SandboxKnobs:
@@ -263,7 +274,10 @@ class Sandbox:
         if self._runner is not None:
             raise RuntimeError("the sandbox is already running")
         runner = web.AppRunner(
-            make_app(self._state), access_log=None, handle_signals=False, shutdown_timeout=1.0
+            make_app(self._state, self.control_token),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=1.0,
         )
         await runner.setup()
         try:
@@ -321,61 +335,47 @@ class Sandbox:
         """Move the OAuth clock forward, ageing codes and access tokens without sleeping."""
         self.tokens.clock_offset += seconds
 
+    # Moves: what a facility does in Clustermarket (also over HTTP: `bot.sandbox.control`)
+
+    def move_booking(
+        self,
+        booking_id: int,
+        *,
+        status: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        cancelled_by: int | None = None,
+        at: datetime | None = None,
+    ) -> Move:
+        """Approve, decline, cancel (by `cancelled_by`, if named) or move a booking, now or at
+        `at` by the sandbox's clock; MoveError when it names nothing or makes no sense."""
+        move = Move(0, "booking", booking_id, status, start, end, cancelled_by=cancelled_by, at=at)
+        return self._state.make_move(move)
+
+    def set_availability(
+        self, equipment_id: int, status: str, *, at: datetime | None = None
+    ) -> Move:
+        """Put an instrument into maintenance, out of order, or back to Available."""
+        return self._state.make_move(
+            Move(0, "availability", equipment_id, availability=status, at=at)
+        )
+
+    def set_clock(self, now: datetime | None) -> None:
+        """The sandbox's time for its moves from now on; None goes back to real time."""
+        if now is None:
+            self._state.clock = None
+            self._state.catch_up()
+        else:
+            self._state.set_clock(now)
+
+    @property
+    def moves(self) -> list[Move]:
+        """Every move made, applied or waiting for its time."""
+        self._state.catch_up()
+        return self._state.moves.all()
+
     def busiest_lab_id(self) -> int:
         return self.data.busiest_lab_id()
 
     def busiest_equipment_id(self) -> int:
         return self.data.busiest_equipment_id()
-
-
-def startup_lines(sandbox: Sandbox) -> list[str]:
-    """What `cmbot sandbox` prints: settings for `cmbot serve`, the authorize page, the users."""
-    redirect_uri = "http://localhost:3000" + OAUTH_CALLBACK_PATH
-    # a dialect that requires PKCE shows its page only with a challenge (any will do to look)
-    challenge = s256("cmbot-sandbox-look-only") if sandbox.dialect.require_pkce else None
-    users = ", ".join(
-        f"{user.id} {user.name}" + (" (default)" if user.id == sandbox.demo_user_id else "")
-        for user in sorted(sandbox.data.users.values(), key=lambda user: user.id)
-    )
-    return [
-        f"Clustermarket sandbox listening on {sandbox.base_url}",
-        f"Dialect: {sandbox.dialect.name} ({sandbox.dialect.summary})",
-        f"CLUSTERMARKET_API_URL={sandbox.api_url}",
-        f"CLUSTERMARKET_OAUTH_URL={sandbox.oauth_url}",
-        f"CLUSTERMARKET_CLIENT_ID={sandbox.client_id}",
-        f"CLUSTERMARKET_CLIENT_SECRET={sandbox.client_secret}",
-        f"Authorize page: {sandbox.authorize_url(redirect_uri, code_challenge=challenge)}",
-        f"Demo users: {users}",
-        "Press Ctrl-C to stop.",
-    ]
-
-
-async def _serve(port: int, host: str, knobs: SandboxKnobs | None, dialect: str) -> None:
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError):
-        loop.add_signal_handler(signal.SIGTERM, stopping.set)
-    sandbox = Sandbox(knobs=knobs, dialect=dialect)
-    await sandbox.start(host, port)
-    try:
-        for line in startup_lines(sandbox):
-            print(line, flush=True)
-        await stopping.wait()
-    finally:
-        await sandbox.stop()
-
-
-def run_sandbox(
-    port: int = 8765,
-    host: str = "127.0.0.1",
-    knobs: SandboxKnobs | None = None,
-    dialect: str = "reference",
-) -> None:
-    """Run the sandbox until Ctrl-C or SIGTERM (what `cmbot sandbox` calls)."""
-    try:
-        asyncio.run(_serve(port, host, knobs, dialect))
-    except KeyboardInterrupt:
-        pass
-    except OSError as error:
-        raise SystemExit(f"cmbot sandbox: cannot listen on {host}:{port}: {error}") from None
-    print("Sandbox stopped.", flush=True)

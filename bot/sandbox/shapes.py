@@ -1,7 +1,7 @@
 """The world's records written as JSON in one dialect (the reference: exactly openapi.yaml).
 
-Each record is written once per sandbox and kept: the world never changes, and a benchmark
-should measure the client, not the sandbox writing the same booking again.
+Each booking is written once per sandbox and kept (a benchmark should measure the client, not
+the sandbox writing the same booking again) until a move changes it (`rebase`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ class Shapes:
         self.dialect = dialect
         self._bookings: dict[int, Json] = {}
         self._zones: dict[str, ZoneInfo] = {}
+
+    def rebase(self, data: SandboxData, changed: set[int]) -> None:
+        """Write from `data` from now on; the bookings in `changed` are written afresh."""
+        self.data = data
+        for booking_id in changed:
+            self._bookings.pop(booking_id, None)
 
     # -- small pieces ------------------------------------------------------------------------
 
@@ -196,6 +202,8 @@ class Shapes:
             "currency": booking.currency,
             "requested_at": self.stamp(booking.requested_at, lab),
         }
+        if booking.cancelled_by is not None:  # only after a move: seeded records never say
+            record["cancelled_by"] = self._person(data.person(booking.cancelled_by))
         return self._flattened(record) if dialect.flat_refs else record
 
     def _person(self, person: User | None) -> object:

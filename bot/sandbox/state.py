@@ -6,6 +6,8 @@ leaks between sandboxes even though they share one seeded world.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import random
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from typing import Literal
 from aiohttp import web
 
 from bot.sandbox.dialects import REFERENCE, Dialect
+from bot.sandbox.moves import Move, MoveBook, applied, checked
 from bot.sandbox.seed import SandboxData
 from bot.sandbox.shapes import Shapes
 from bot.sandbox.tokens import TokenRegistry
@@ -117,9 +120,35 @@ class SandboxState:
     shapes: Shapes = field(init=False)
     challenges: dict[str, str] = field(default_factory=dict)
     """PKCE: each authorization code's S256 code challenge, when its authorize had one."""
+    moves: MoveBook = field(default_factory=MoveBook)
+    clock: dt.datetime | None = None
+    """The sandbox's time for its moves when a test or benchmark sets it; None: real time."""
 
     def __post_init__(self) -> None:
         self.shapes = Shapes(self.data, self.dialect)
+
+    def now(self) -> dt.datetime:
+        return self.clock if self.clock is not None else dt.datetime.now(dt.UTC)
+
+    def make_move(self, move: Move) -> Move:
+        """Check a move (MoveError if it names nothing), book it, apply it if its time has
+        come; the move as booked, numbered."""
+        numbered = checked(self.data, dataclasses.replace(move, number=len(self.moves.all()) + 1))
+        self.moves.add(numbered)
+        self.catch_up()
+        return next(item for item in self.moves.all() if item.number == numbered.number)
+
+    def set_clock(self, moment: dt.datetime) -> None:
+        """Run the sandbox's moves by `moment` from now on (aware; naive is UTC)."""
+        self.clock = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Apply the moves whose time has come (before every API answer and control call)."""
+        due = self.moves.due(self.now())
+        if due:
+            self.data, changed = applied(self.data, due)
+            self.shapes.rebase(self.data, changed)
 
 
 STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state", SandboxState)
