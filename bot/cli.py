@@ -13,8 +13,10 @@ from cryptography.fernet import Fernet
 from bot.backup import BackupError, backup_database
 from bot.config import SettingsError, load_logging_settings, load_settings
 from bot.demo.cli import add_demo_arguments, demo_command
-from bot.digest.cli import add_run_due_arguments, run_due_command
+from bot.digest.cli import add_run_due_arguments
+from bot.digest.cli import run_due_command as run_due_digests
 from bot.doctor.cli import add_doctor_arguments, doctor_command
+from bot.notify.cli import run_due_command as run_due_notifications
 from bot.observability import configure_logging
 from bot.sandbox import SandboxKnobs, run_sandbox
 from bot.sandbox.dialects import DIALECTS, dialect_lines
@@ -51,7 +53,11 @@ def _serve(_: argparse.Namespace) -> int:
 
 
 def _run_due(args: argparse.Namespace) -> int:
-    return run_due_command(args.now)
+    return run_due_digests(args.now)
+
+
+def _notify_run_due(args: argparse.Namespace) -> int:
+    return run_due_notifications(args.now)
 
 
 def _keygen(_: argparse.Namespace) -> int:
@@ -111,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "serve",
         "run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)",
-        "Runs the bot with the digest scheduler inside: Slack posts to {PUBLIC_URL}/slack/events\n"
+        "Runs the bot with the digest and notification schedulers inside: Slack posts to\n"
+        "{PUBLIC_URL}/slack/events"
         "on HOST:PORT, or, with SLACK_APP_TOKEN set, the bot connects to Slack (Socket Mode).\n"
         "Settings come from the environment or .env: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET\n"
         "(HTTP mode), CLUSTERMARKET_CLIENT_ID, CLUSTERMARKET_CLIENT_SECRET, PUBLIC_URL and\n"
@@ -170,6 +177,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_run_due_arguments(run_due)
     run_due.set_defaults(run=_run_due)
+
+    notify = _command(
+        commands,
+        "notify",
+        "reminders, change notices and watched instruments",
+        "Reminders before people's bookings, DMs when a booking is approved, declined,\n"
+        "cancelled or moved or its instrument becomes unavailable, and posts about watched\n"
+        "instruments. Slack users turn them on with /cm remind and /cm watch; `cmbot serve`\n"
+        "sends them itself, and `cmbot notify run-due` from cron instead, or as well.",
+    )
+    notify_commands = notify.add_subparsers(dest="notify_command", required=True, metavar="COMMAND")
+    notify_run_due = _command(
+        notify_commands,
+        "run-due",
+        "one pass: poll what is due, send what is due (for cron)",
+        "Polls Clustermarket for the accounts and watched instruments that are due, within\n"
+        "NOTIFY_MAX_REQUESTS_PER_MINUTE, and sends every reminder, change notice and watch\n"
+        "post due at --now (default: the real now). Each goes out once however often this\n"
+        "runs, beside `cmbot serve` or not; work over the budget waits for the next minute.",
+        "example (cron, every minute, from the folder that holds .env):\n"
+        "  * * * * * cd /srv/cmbot && .venv/bin/cmbot notify run-due",
+    )
+    add_run_due_arguments(notify_run_due)
+    notify_run_due.set_defaults(run=_notify_run_due)
 
     sandbox = _command(
         commands,

@@ -64,6 +64,10 @@ class Settings(LoggingSettings):
     CLUSTERMARKET_REVOKE_URL: str | None = None
     CLUSTERMARKET_SCOPES: str = "read_user read_accounts read_equipment read_bookings"
     CLUSTERMARKET_TOKEN_AUTH: Literal["auto", "basic", "body"] = "auto"  # noqa: S105 - a mode
+    CLUSTERMARKET_WEB_URL: str | None = None
+    CLUSTERMARKET_WEB_EQUIPMENT_PATH: str = "/equipment/{id}"
+    CLUSTERMARKET_WEB_BOOKING_PATH: str = "/bookings/{id}"
+    NOTIFY_MAX_REQUESTS_PER_MINUTE: int = Field(default=600, ge=1, le=100_000)
     PUBLIC_URL: str = "http://localhost:3000"
     DATABASE_PATH: str = "cmbot.db"
     TOKEN_ENCRYPTION_KEY: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -100,6 +104,7 @@ class Settings(LoggingSettings):
         "CLUSTERMARKET_AUTHORIZE_URL",
         "CLUSTERMARKET_TOKEN_URL",
         "CLUSTERMARKET_REVOKE_URL",
+        "CLUSTERMARKET_WEB_URL",
         "PUBLIC_URL",
     )
     @classmethod
@@ -114,6 +119,7 @@ class Settings(LoggingSettings):
         "CLUSTERMARKET_AUTHORIZE_URL",
         "CLUSTERMARKET_TOKEN_URL",
         "CLUSTERMARKET_REVOKE_URL",
+        "CLUSTERMARKET_WEB_URL",
         mode="before",
     )
     @classmethod
@@ -132,6 +138,17 @@ class Settings(LoggingSettings):
     def _user_path(cls, value: str) -> str:
         if not value.startswith("/"):
             raise ValueError("must be a path starting with /")
+        return value
+
+    @field_validator("CLUSTERMARKET_WEB_EQUIPMENT_PATH", "CLUSTERMARKET_WEB_BOOKING_PATH")
+    @classmethod
+    def _web_path(cls, value: str) -> str:
+        if not value.startswith("/") or value.count("{id}") != 1:
+            raise ValueError(
+                "must be a path starting with / holding {id} once, e.g. /equipment/{id}"
+            )
+        if any(char in value.replace("{id}", "") for char in '{}<>| "?#'):
+            raise ValueError("must be a plain path: no braces but {id}, spaces, <, >, |, ? or #")
         return value
 
     @field_validator("TOKEN_ENCRYPTION_KEY", mode="before")

@@ -22,6 +22,8 @@ from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
 from bot.linking import LinkResult, Revocation, unlink
+from bot.notify.commands import is_notify_intent, notify_reply, notify_summary
+from bot.notify.links import pause_watches, resume_watches
 from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
@@ -33,6 +35,12 @@ from bot.questions.commands import (
     Disconnect,
     Intent,
     Me,
+    RemindOff,
+    RemindOn,
+    RemindStatus,
+    Unwatch,
+    Watch,
+    WatchList,
 )
 from bot.questions.stand_in import stand_in
 from bot.questions.words import clean_message, parse_question
@@ -83,8 +91,11 @@ class Said:
     visible: bool
 
 
-PERSONAL_INTENTS = (Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, DigestOff)
-"""Asked in a channel, these are answered to the asker alone."""
+PERSONAL_INTENTS = (
+    *(Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, DigestOff),
+    *(RemindStatus, RemindOn, RemindOff, WatchList, Watch, Unwatch),
+)
+"""Asked in a channel, these are answered to the asker alone (a setting changes once)."""
 
 
 ANSWER_DEADLINE = 20.0
@@ -130,6 +141,8 @@ class Conversation:
             return await self.answer(intent, asked)
         if is_digest_intent(intent):
             return await digest_reply(self.services, intent, asked.key, asked.channel_id)
+        if is_notify_intent(intent):
+            return await notify_reply(self.services, intent, asked.key, asked.channel_id)
         raise TypeError(f"no answer for {type(intent).__name__}")
 
     async def _asker(self, asked: Asked) -> Asker:
@@ -156,6 +169,7 @@ class Conversation:
         except (NotLinked, ReconnectRequired) as missing:
             if isinstance(missing, ReconnectRequired):
                 await on_link_broken(self.services, asked.key)
+                await pause_watches(self.services, asked.key)
             return self._connect_prompt(missing, asked.key, self._resume(question, asked))
 
     def _connect_prompt(
@@ -253,6 +267,7 @@ class Conversation:
         revocation = await unlink(self.services.store, self.services.clustermarket, key)
         if revocation is not None:
             await on_link_broken(self.services, key, reason="disconnected")
+            await pause_watches(self.services, key, disconnected=True)
         return revocation
 
     async def booking_details(self, value: str, asked: Asked) -> Reply:
@@ -276,6 +291,7 @@ class Conversation:
         key = result.key
         self.services.answerer.forget(key)
         await on_linked(self.services, key)
+        await resume_watches(self.services, key)
         slack = self.services.slack
         hello = connected_message(result.name or "your account", self.command)
         await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
@@ -341,6 +357,8 @@ class Conversation:
             tz_name=zone.key if zone is not None else "UTC",
             now=now,
             digest=await digest_summary(services.store, key),
+            notify=await notify_summary(services.store, key),
             command=self.command,
+            links=services.web_links,
         )
         await services.slack.views_publish(user_id=key.user_id, view=view)

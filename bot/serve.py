@@ -1,4 +1,4 @@
-"""`cmbot serve`: the bot in HTTP or Socket Mode, with the digest scheduler inside."""
+"""`cmbot serve`: the bot in HTTP or Socket Mode, with the digest and notify schedulers inside."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.digest.runner import DigestRunner
 from bot.digest.scheduler import DigestScheduler
+from bot.notify.runner import NotifyRunner
+from bot.notify.scheduler import NotifyScheduler
 from bot.server import BotServer, runner_for
 from bot.services import Services
 from bot.socket_mode import SocketModeLink
@@ -37,6 +39,8 @@ async def serve(settings: Settings) -> None:
         await socket.start()
     scheduler = DigestScheduler(DigestRunner(services))
     scheduler.start()
+    notifier = NotifyScheduler(NotifyRunner(services))
+    notifier.start()
     mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
     logger.info("cmbot is up (%s); listening on %s:%d", mode, settings.HOST, settings.PORT)
 
@@ -50,6 +54,7 @@ async def serve(settings: Settings) -> None:
     finally:
         logger.info("cmbot is stopping")
         await scheduler.stop()
+        await notifier.stop()
         if socket is not None:
             await socket.close()
         await runner.cleanup()

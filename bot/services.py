@@ -16,6 +16,7 @@ from bot.answers import Answerer
 from bot.clustermarket.client import ClustermarketClient
 from bot.config import Settings
 from bot.linking import ConnectTickets
+from bot.render.weblinks import WebLinks
 from bot.store import BUSY_TIMEOUT_SECONDS, Store
 
 
@@ -60,10 +61,15 @@ class Services:
             settings=settings,
             store=store,
             clustermarket=clustermarket,
-            answerer=Answerer(clustermarket, store),
+            answerer=Answerer(clustermarket, store, links=WebLinks.from_settings(settings)),
             tickets=ConnectTickets(settings.encryption_keys(), settings.PUBLIC_URL),
             slack=slack_client(settings),
         )
+
+    @property
+    def web_links(self) -> WebLinks | None:
+        """Links into the Clustermarket web app (None without CLUSTERMARKET_WEB_URL)."""
+        return WebLinks.from_settings(self.settings)
 
     async def aclose(self) -> None:
         await self.clustermarket.aclose()

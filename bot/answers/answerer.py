@@ -69,6 +69,7 @@ from bot.render import (
 from bot.render.booking import booking_details_reply
 from bot.render.errors import missing_scope_reply
 from bot.render.gaps import Gaps, note_gaps
+from bot.render.weblinks import WebLinks
 from bot.store import Link, Store
 
 logger = logging.getLogger(__name__)
@@ -129,10 +130,13 @@ class Answerer:
         *,
         catalogue_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        links: WebLinks | None = None,
     ) -> None:
-        """`clock` (seconds, monotonic) times the catalogue cache; tests may replace it."""
+        """`clock` (seconds, monotonic) times the catalogue cache; tests may replace it.
+        `links` point answers at the Clustermarket web app."""
         self.client = client
         self.store = store
+        self.links = links
         self.catalogues = CatalogueCache(catalogue_ttl, clock=clock)
 
     def forget(self, key: UserKey) -> None:
@@ -150,6 +154,7 @@ class Answerer:
             intent=intent,
             page=max(asker.page, 0),
             now=aware(asker.now),
+            links=self.links,
         )
         try:
             return await self._answer(intent, asker, ctx)
@@ -179,7 +184,7 @@ class Answerer:
 
     async def booking_details(self, booking_id: int, asker: Asker) -> Reply:
         """One booking in full (the Details button), in the asker's zone, else its lab's."""
-        ctx = RenderContext(command=asker.command, now=aware(asker.now))
+        ctx = RenderContext(command=asker.command, now=aware(asker.now), links=self.links)
         try:
             await self._link(asker.key)
             api = self.client.for_user(asker.key)

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 from pydantic import SecretStr
 
+from bot.clustermarket.budget import before_request
 from bot.clustermarket.errors import OAuthError
 from bot.clustermarket.tokens import TokenSet
 from bot.config import Settings, SettingsError
@@ -232,6 +233,7 @@ class OAuthClient:
         else:
             data = {**form, "client_id": self.client_id, "client_secret": self._client_secret}
         path = urlsplit(url).path
+        await before_request()  # a caller's budget may hold this back (BudgetSpent)
         started = time.monotonic()
         try:
             response = await self._http.post(url, data=data, headers=headers)

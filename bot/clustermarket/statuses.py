@@ -10,37 +10,42 @@ costs a user more than the reverse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Stage = Literal["pending", "approved", "declined", "cancelled"]
 
 
 @dataclass(frozen=True)
 class StatusPolicy:
-    """How one booking status is shown and whether the booking holds the instrument."""
+    """How one booking status is shown, whether the booking holds the instrument, and the
+    stage of its life it marks (what a change notice tells when a booking comes to it)."""
 
     emoji: str
     label: str
     holds: bool
     known: bool = True
+    stage: Stage | None = None
 
 
 BOOKING_STATUSES: dict[str, StatusPolicy] = {
-    "approved": StatusPolicy("✅", "Approved", holds=True),
-    "confirmed": StatusPolicy("✅", "Confirmed", holds=True),
-    "accepted": StatusPolicy("✅", "Accepted", holds=True),
-    "requested": StatusPolicy("⏳", "Requested", holds=True),
-    "pending": StatusPolicy("⏳", "Pending", holds=True),
-    "awaiting approval": StatusPolicy("⏳", "Awaiting approval", holds=True),
+    "approved": StatusPolicy("✅", "Approved", holds=True, stage="approved"),
+    "confirmed": StatusPolicy("✅", "Confirmed", holds=True, stage="approved"),
+    "accepted": StatusPolicy("✅", "Accepted", holds=True, stage="approved"),
+    "requested": StatusPolicy("⏳", "Requested", holds=True, stage="pending"),
+    "pending": StatusPolicy("⏳", "Pending", holds=True, stage="pending"),
+    "awaiting approval": StatusPolicy("⏳", "Awaiting approval", holds=True, stage="pending"),
     "in progress": StatusPolicy("▶️", "In progress", holds=True),
     "completed": StatusPolicy("✔️", "Completed", holds=True),
     "finished": StatusPolicy("✔️", "Finished", holds=True),
     "ordered": StatusPolicy("🧾", "Ordered", holds=True),
-    "cancelled": StatusPolicy("🚫", "Cancelled", holds=False),
-    "canceled": StatusPolicy("🚫", "Cancelled", holds=False),
-    "declined": StatusPolicy("⛔", "Declined", holds=False),
-    "rejected": StatusPolicy("⛔", "Rejected", holds=False),
-    "denied": StatusPolicy("⛔", "Denied", holds=False),
-    "expired": StatusPolicy("⌛", "Expired", holds=False),
-    "deleted": StatusPolicy("🗑", "Deleted", holds=False),
-    "withdrawn": StatusPolicy("↩️", "Withdrawn", holds=False),
+    "cancelled": StatusPolicy("🚫", "Cancelled", holds=False, stage="cancelled"),
+    "canceled": StatusPolicy("🚫", "Cancelled", holds=False, stage="cancelled"),
+    "declined": StatusPolicy("⛔", "Declined", holds=False, stage="declined"),
+    "rejected": StatusPolicy("⛔", "Rejected", holds=False, stage="declined"),
+    "denied": StatusPolicy("⛔", "Denied", holds=False, stage="declined"),
+    "expired": StatusPolicy("⌛", "Expired", holds=False, stage="declined"),
+    "deleted": StatusPolicy("🗑", "Deleted", holds=False, stage="cancelled"),
+    "withdrawn": StatusPolicy("↩️", "Withdrawn", holds=False, stage="cancelled"),
 }
 """Keys are folded: lower case, `_` and `-` read as spaces."""
 
@@ -59,6 +64,13 @@ def status_policy(status: str | None) -> StatusPolicy | None:
         return known
     words = " ".join(status.replace("_", " ").split())
     return StatusPolicy("•", words.capitalize(), holds=True, known=False)
+
+
+def stage_of(status: str | None) -> Stage | None:
+    """The stage a status marks; None for a status that marks none (in progress, an
+    unknown word, no status)."""
+    policy = status_policy(status)
+    return None if policy is None else policy.stage
 
 
 def is_active(status: str | None) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from bot.clustermarket.budget import before_request
 from bot.clustermarket.errors import (
     BadResponse,
     ClustermarketError,
@@ -82,6 +83,7 @@ async def send(
     page = params.get("page", "-")
     failure: ClustermarketError = UpstreamUnavailable(f"Clustermarket did not answer {path}")
     for attempt in range(1, retries.max_attempts + 1):
+        await before_request()  # a caller's budget may hold this back (BudgetSpent)
         started = time.monotonic()
         try:
             response = await http.get(url, params=params, headers=headers)

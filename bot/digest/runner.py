@@ -96,6 +96,11 @@ class DigestReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing was due that this run had to do."""
+        return self.due == self.already_sent + self.retry_later + self.in_progress
+
     def summary(self) -> str:
         """One line for the log or the terminal."""
         return (
@@ -407,7 +412,9 @@ class DigestRunner:
                     cm_user_name=link.cm_user_name,
                     equipment=fetched.equipment,
                 )
-                message = personal_digest_message(digest, command=self.command)
+                message = personal_digest_message(
+                    digest, command=self.command, links=self.services.web_links
+                )
                 composed[memo] = (message, digest.empty)
             return composed[memo]
         lab_id = subscription.lab_id
@@ -425,7 +432,10 @@ class DigestRunner:
             equipment=fetched.equipment,
         )
         reply = channel_digest_message(
-            lab_digest, owner_user_id=subscription.owner_user_id, command=self.command
+            lab_digest,
+            owner_user_id=subscription.owner_user_id,
+            command=self.command,
+            links=self.services.web_links,
         )
         return reply, lab_digest.empty
 

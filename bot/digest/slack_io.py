@@ -1,5 +1,5 @@
-"""The Slack calls digests need besides posting: the DM channel, membership, and the history
-search that tells whether a digest already went out.
+"""The Slack calls digests and notices need besides posting: the DM channel, membership, and
+the history search that tells whether a digest (or a notice) already went out.
 
 Errors are described by Slack's short error code or the exception's class, never by a whole
 response, so nothing a log keeps can carry a token or a message body.
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -99,6 +101,22 @@ async def find_posted(
 ) -> str | None:
     """The ts of a digest of `kind` for `day` posted in the channel since `since`, if any.
 
+    Raises HistoryUnavailable when Slack will not show the history: then nobody can say.
+    """
+    return await find_in_history(
+        slack, channel_id, lambda messages: find_digest(messages, kind, day), since=since
+    )
+
+
+async def find_in_history(
+    slack: AsyncWebClient,
+    channel_id: str,
+    match: Callable[[Sequence[Mapping[str, Any]]], str | None],
+    *,
+    since: dt.datetime,
+) -> str | None:
+    """The ts `match` finds among the messages posted in the channel since `since`.
+
     Reads conversations.history with metadata, newest first, page by page. Raises
     HistoryUnavailable when Slack will not show the history: then nobody can say.
     """
@@ -117,7 +135,7 @@ async def find_posted(
         except SlackFailure as error:
             raise HistoryUnavailable(describe(error)) from None
         messages = response.get("messages")
-        found = find_digest(messages if isinstance(messages, list) else [], kind, day)
+        found = match(messages if isinstance(messages, list) else [])
         if found is not None:
             return found
         metadata = response.get("response_metadata")

@@ -1,6 +1,6 @@
 """The nearest question answered today, for kinds of question the answerer does not take yet.
 
-The parser already reads "who's on the NovaSeq?", "what's free now?" or "/cm remind on"; until
+The parser already reads "who's on the NovaSeq?" or "what's free now?"; until
 the answering round answers them, each is asked as the question that was answered before it
 was read (who is on: the instrument's schedule today) or gets honest help, never an error.
 The answering round removes a row as it answers that kind, and this module with the last.
@@ -22,21 +22,13 @@ from bot.questions.intents import (
     MyHours,
     MyNextBooking,
     NextFree,
-    RemindOff,
-    RemindOn,
-    RemindStatus,
     Schedule,
     Unknown,
-    Unwatch,
-    Watch,
-    WatchList,
     WhatIsFree,
     WhoIsOn,
 )
 from bot.questions.usage import DEFAULT_COMMAND
 from bot.questions.when import When
-
-_NOT_YET = "{what} are not switched on in this version of the bot yet."
 
 
 def stand_in(intent: Intent, command: str = DEFAULT_COMMAND) -> Intent:
@@ -58,10 +50,6 @@ def stand_in(intent: Intent, command: str = DEFAULT_COMMAND) -> Intent:
     if isinstance(intent, Clarify):
         labels = " or ".join(f"“{option.label}”" for option in intent.options)
         return Unknown(intent.text, f"{intent.question} Write the date as {labels}.")
-    if isinstance(intent, RemindStatus | RemindOn | RemindOff):
-        return Help(topic="remind", suggestion=_NOT_YET.format(what="Reminders"))
-    if isinstance(intent, WatchList | Watch | Unwatch):
-        return Help(topic="watch", suggestion=_NOT_YET.format(what="Watched instruments"))
     return intent
 
 

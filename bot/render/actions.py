@@ -30,3 +30,20 @@ def choose_action(index: int) -> str:
 def booking_action(index: int) -> str:
     """The action id of the `index`-th Details button in a message."""
     return f"{BOOKING}:{index}"
+
+
+OPEN_WEB = "cm_open_web"
+"""Open a booking or instrument in the Clustermarket web app (a URL button: only acknowledged)."""
+REMIND_ON = "cm_remind_on"
+"""App Home: turn reminders on (keeps their lead time, default 15 minutes)."""
+REMIND_OFF = "cm_remind_off"
+"""App Home: turn reminders off."""
+END_NUDGE = "cm_end_nudge"
+"""App Home: the "ends in 10 minutes" nudge; value "on" or "off", the state it sets."""
+NOTICE_KIND = "cm_notice_kind"
+"""App Home: one kind of change notice on or off; numbered per kind; value "KIND:on|off"."""
+
+
+def notice_kind_action(kind: str) -> str:
+    """The action id of one change kind's toggle on the App Home."""
+    return f"{NOTICE_KIND}:{kind}"

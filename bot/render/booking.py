@@ -23,6 +23,7 @@ from bot.render.text import (
     status_badge,
     zone_name,
 )
+from bot.render.weblinks import booking_url, open_line
 
 NOTE_LENGTH = 1500
 
@@ -89,6 +90,7 @@ def booking_details_reply(booking: Booking, tz: dt.tzinfo, ctx: RenderContext) -
         requested = booking.requested_at.astimezone(tz)
         context.append(f"requested {date_text(requested.date())} {requested:%H:%M}")
     context.append(f"times in {escape(zone_name(tz))}")
+    context.append(open_line(booking_url(ctx.links, booking.id)))
     blocks.append(kit.context("  ·  ".join(part for part in context if part)))
     status = f", {one_line(booking.status)}" if booking.status and booking.status.strip() else ""
     text = escape(f"{instrument}, {when}{status}")

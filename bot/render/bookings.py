@@ -40,6 +40,7 @@ from bot.render.text import (
     zone_name,
 )
 from bot.render.views import EquipmentEntry
+from bot.render.weblinks import booking_url, equipment_url, linked, open_line
 
 Block = dict[str, Any]
 FOOTER_BLOCKS = 3  # paging line, buttons; or paging line and the shared-by line
@@ -107,8 +108,9 @@ def own_booking_block(
     ]
     if ctx.private:
         details.append(money(booking.cost, booking.currency))
+    shown = linked(escape(one_line(name)), booking_url(ctx.links, booking.id))
     lines = [
-        f"*{span(booking.start_time, booking.end_time, tz, day)}*  {escape(one_line(name))}",
+        f"*{span(booking.start_time, booking.end_time, tz, day)}*  {shown}",
         "  ·  ".join(part for part in details if part),
     ]
     if ctx.private and booking.notes and booking.notes.strip():
@@ -209,11 +211,14 @@ def bookings_reply(
     return finish(replace(ctx, page=cut.page), text, head + cut.blocks, paging=cut.paging)
 
 
-def equipment_line(entry: EquipmentEntry, window: Window, tz: dt.tzinfo) -> str:
+def equipment_line(
+    entry: EquipmentEntry, window: Window, tz: dt.tzinfo, ctx: RenderContext | None = None
+) -> str:
     parts = [
         escape(one_line(entry.lab.name)) if entry.lab else None,
         escape(one_line(entry.summary.room)) if entry.summary.room else None,
         _zone_line(window, tz),
+        open_line(equipment_url(ctx.links if ctx else None, entry.id)),
     ]
     return "  ·  ".join(part for part in parts if part)
 
@@ -233,7 +238,7 @@ def schedule_reply(
     name = one_line(equipment.name)
     head = [
         kit.header(f"🗓 {name}"),
-        kit.context(f"Schedule  ·  {equipment_line(equipment, window, tz)}"),
+        kit.context(f"Schedule  ·  {equipment_line(equipment, window, tz, ctx)}"),
     ]
     count = len({id(booking) for _, bookings in days for booking in bookings})
     if count == 0:

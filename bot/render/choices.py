@@ -19,6 +19,8 @@ from bot.questions.commands import (
     Groups,
     Intent,
     Schedule,
+    Unwatch,
+    Watch,
 )
 from bot.questions.matching import Candidate, fold
 from bot.render import kit
@@ -36,7 +38,7 @@ def renamed(intent: Intent | None, name: str) -> Intent | None:
     """The same question about `name` (an id) instead; None for a question naming nothing."""
     if isinstance(intent, EquipmentSearch):
         return EquipmentSearch(name)
-    if isinstance(intent, Schedule | Free):
+    if isinstance(intent, Schedule | Free | Watch | Unwatch):
         return replace(intent, equipment=name)
     if isinstance(intent, GroupDetail):
         return GroupDetail(name)
@@ -69,6 +71,8 @@ def _retype(intent: Intent | None, item_id: int, kind: Kind) -> str:
         verb = "schedule" if isinstance(intent, Schedule) else "free"
         when = intent.when.describe()
         return f"{verb} {item_id}" + ("" if when == "today" else f" {when}")
+    if isinstance(intent, Watch):
+        return f"watch {item_id}"
     if isinstance(intent, GroupDetail) or kind == "group":
         return f"group {item_id}"
     if isinstance(intent, Groups) or kind == "lab":

@@ -47,6 +47,7 @@ from bot.render.text import (
     zone_name,
 )
 from bot.render.views import DigestSummary, LabInfo
+from bot.render.weblinks import WebLinks, booking_url, equipment_url, linked
 
 if TYPE_CHECKING:  # the digest's data shapes; importing them at run time would be circular
     from bot.digest.compose import ChannelDigest, InstrumentDay, PersonalDigest
@@ -99,7 +100,11 @@ def _instrument_name(booking: Booking) -> str:
 
 
 def _own_booking(
-    booking: Booking, tz: dt.tzinfo, day: dt.date, out_of_service: Mapping[int, str]
+    booking: Booking,
+    tz: dt.tzinfo,
+    day: dt.date,
+    out_of_service: Mapping[int, str],
+    links: WebLinks | None,
 ) -> Block:
     """Times (a midnight crosser reads '22:00 → 04:30 (+1)'), instrument, then status,
     category and room, and the instrument's own status when it is out of service."""
@@ -112,15 +117,17 @@ def _own_booking(
         category_label(booking.category),
         f"📍 {escape(one_line(room))}" if room and room.strip() else None,
     ]
+    name = linked(escape(_instrument_name(booking)), booking_url(links, booking.id))
     lines = [
-        f"*{span(booking.start_time, booking.end_time, tz, day)}*  "
-        f"{escape(_instrument_name(booking))}",
+        f"*{span(booking.start_time, booking.end_time, tz, day)}*  {name}",
         "  ·  ".join(part for part in details if part),
     ]
     return kit.section("\n".join(line for line in lines if line))
 
 
-def personal_digest_message(digest: PersonalDigest, *, command: str = DEFAULT_COMMAND) -> Reply:
+def personal_digest_message(
+    digest: PersonalDigest, *, command: str = DEFAULT_COMMAND, links: WebLinks | None = None
+) -> Reply:
     """The DM: "Your bookings · Wed 25 Mar", each booking, and how to turn the digest off."""
     day_text = date_text(digest.day)
     count = len(digest.bookings)
@@ -136,7 +143,8 @@ def personal_digest_message(digest: PersonalDigest, *, command: str = DEFAULT_CO
         blocks.append(kit.section("Nothing booked for you today."))
     shown = digest.bookings[:_BODY_BLOCKS]
     blocks += [
-        _own_booking(booking, digest.tz, digest.day, digest.out_of_service) for booking in shown
+        _own_booking(booking, digest.tz, digest.day, digest.out_of_service, links)
+        for booking in shown
     ]
     hidden = count - len(shown)
     footer = f"Your daily digest  ·  `{command} digest off` turns it off"
@@ -179,12 +187,15 @@ def _lab_line(booking: Booking, tz: dt.tzinfo, day: dt.date) -> str:
     return f"{times}  " + "  ·  ".join(part for part in parts if part)
 
 
-def _instrument_block(instrument: InstrumentDay, tz: dt.tzinfo, day: dt.date) -> Block:
+def _instrument_block(
+    instrument: InstrumentDay, tz: dt.tzinfo, day: dt.date, links: WebLinks | None
+) -> Block:
     flag = "  🛠" if instrument.flagged else ""
     room = f"  ·  📍 {escape(one_line(instrument.room))}" if instrument.room else ""
     status = instrument.out_of_service
     held = f"  ·  {availability_badge(status)}" if status else ""
-    head = f"*{escape(one_line(instrument.name))}*{flag}{room}{held}"
+    name = linked(escape(one_line(instrument.name)), equipment_url(links, instrument.equipment_id))
+    head = f"*{name}*{flag}{room}{held}"
     lines = [_lab_line(booking, tz, day) for booking in instrument.bookings] or ["Nothing booked."]
     body = clip_lines(
         lines, MAX_SECTION_TEXT - text_length(head) - 1, more="…and {n} more bookings"
@@ -193,7 +204,11 @@ def _instrument_block(instrument: InstrumentDay, tz: dt.tzinfo, day: dt.date) ->
 
 
 def channel_digest_message(
-    digest: ChannelDigest, *, owner_user_id: str, command: str = DEFAULT_COMMAND
+    digest: ChannelDigest,
+    *,
+    owner_user_id: str,
+    command: str = DEFAULT_COMMAND,
+    links: WebLinks | None = None,
 ) -> Reply:
     """The lab channel's post: the day's bookings of every instrument, maintenance flagged."""
     day_text = date_text(digest.day)
@@ -222,7 +237,7 @@ def channel_digest_message(
         blocks.append(kit.section(f"Nothing is booked on {escape(lab)}'s equipment today."))
     instruments = digest.instruments
     shown = instruments[:_BODY_BLOCKS]
-    blocks += [_instrument_block(instrument, digest.tz, digest.day) for instrument in shown]
+    blocks += [_instrument_block(instrument, digest.tz, digest.day, links) for instrument in shown]
     hidden = instruments[len(shown) :]
     footer = (
         f"Daily digest set up by {_user(owner_user_id)}  ·  `{command} digest` shows its settings"

@@ -17,6 +17,7 @@ from bot.render.paging import Group, paginate
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import availability_badge, escape, one_line, plural
 from bot.render.views import EquipmentEntry, GroupEntry, LabInfo
+from bot.render.weblinks import equipment_url, linked, open_line
 
 Block = dict[str, Any]
 T = TypeVar("T")
@@ -50,7 +51,8 @@ def _equipment_row(entry: EquipmentEntry, index: int, ctx: RenderContext) -> Blo
         availability_badge(summary.availability_status),
         f"ID {entry.id}",
     ]
-    text = f"*{escape(one_line(entry.name))}*\n" + "  ·  ".join(d for d in details if d)
+    name = linked(escape(one_line(entry.name)), equipment_url(ctx.links, entry.id))
+    text = f"*{name}*\n" + "  ·  ".join(d for d in details if d)
     accessory = None
     if ctx.private:
         value = encode_intent(EquipmentSearch(str(entry.id)))
@@ -137,6 +139,9 @@ def equipment_details_reply(
     )
     if place:
         where.append(escape(place))
+    web = open_line(equipment_url(ctx.links, entry.id))
+    if web:
+        where.append(web)
     blocks.append(kit.context("  ·  ".join(where)))
     buttons = [
         kit.button(

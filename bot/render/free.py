@@ -95,7 +95,7 @@ def free_reply(
     name = one_line(equipment.name)
     head = [
         kit.header(f"🔎 Is {name} free?"),
-        kit.context(equipment_line(equipment, window, tz)),
+        kit.context(equipment_line(equipment, window, tz, ctx)),
     ]
     phrase = when_phrase(when, window)
     buttons = [rerun_button(equipment, when, "schedule")]

@@ -16,6 +16,7 @@ from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
 from bot.render.digest import digest_home_blocks
 from bot.render.gaps import Gaps
 from bot.render.limits import MAX_VIEW_BLOCKS
+from bot.render.reminders import NotifySummary, notify_home_blocks
 from bot.render.text import (
     category_label,
     date_text,
@@ -27,6 +28,7 @@ from bot.render.text import (
     zone_name,
 )
 from bot.render.views import DigestSummary
+from bot.render.weblinks import WebLinks, booking_url, linked
 
 Block = dict[str, Any]
 MAX_HOME_BOOKINGS = 10
@@ -74,7 +76,7 @@ def _status(
     return [kit.section(text, accessory=connect)]
 
 
-def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date) -> Block:
+def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date, links: WebLinks | None) -> Block:
     start = booking.start_time
     day = start.astimezone(tz).date() if start is not None else None
     when = ""
@@ -88,8 +90,9 @@ def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date) -> Block:
         category_label(booking.category),
         escape(one_line(equipment.room)) if equipment and equipment.room else None,
     ]
+    shown = linked(escape(one_line(name)), booking_url(links, booking.id))
     lines = [
-        f"*{when}{span(booking.start_time, booking.end_time, tz, day)}*  {escape(one_line(name))}",
+        f"*{when}{span(booking.start_time, booking.end_time, tz, day)}*  {shown}",
         "  ·  ".join(part for part in details if part),
     ]
     return kit.section("\n".join(line for line in lines if line))
@@ -131,8 +134,10 @@ def home_view(
     tz_name: str,
     now: dt.datetime,
     digest: DigestSummary | None,
+    notify: NotifySummary | None = None,
     command: str = DEFAULT_COMMAND,
     unread: int = 0,
+    links: WebLinks | None = None,
 ) -> dict[str, Any]:
     """The Home tab view (`views.publish`): at most 100 blocks. `unread` bookings could not
     be read, so the next ones listed may not be all."""
@@ -148,7 +153,7 @@ def home_view(
         blocks += [kit.divider(), kit.section("*📅 Your next bookings*")]
         if next_bookings:
             shown = next_bookings[:MAX_HOME_BOOKINGS]
-            blocks += [_booking(booking, tz, local_now.date()) for booking in shown]
+            blocks += [_booking(booking, tz, local_now.date(), links) for booking in shown]
             if len(next_bookings) > MAX_HOME_BOOKINGS:
                 blocks.append(kit.context(f"`{command} bookings this week` shows the rest."))
         else:
@@ -158,9 +163,10 @@ def home_view(
         if unread:
             blocks.append(kit.context(escape("⚠️ " + Gaps(unread).sentence())))
     blocks += [kit.divider(), kit.section(f"*🗞 Daily digest*\n{_digest_text(digest, command)}")]
-    blocks += digest_home_blocks(
-        digest, linked=linked_as is not None and not broken, command=command
-    )
+    linked = linked_as is not None and not broken
+    blocks += digest_home_blocks(digest, linked=linked, command=command)
+    if notify is not None:
+        blocks += [kit.divider(), *notify_home_blocks(notify, linked=linked, command=command)]
     blocks += [
         kit.divider(),
         kit.section(

@@ -28,6 +28,7 @@ from bot.render.limits import (
     text_length,
 )
 from bot.render.text import redact_emails
+from bot.render.weblinks import WebLinks
 
 Audience = Literal["private", "channel"]
 SHARED_BY_BLOCK_ID = "cm_shared_by"
@@ -53,7 +54,8 @@ class RenderContext:
     """How an answer is shown: to whom, for which question (for Share and More) and when.
 
     `intent` and `page` are what the Share and More buttons ask again; without an intent an
-    answer has no buttons. `now` decides "today" and whether a date needs its year.
+    answer has no buttons. `now` decides "today" and whether a date needs its year. `links`
+    point bookings and equipment at the Clustermarket web app (None: no links).
     """
 
     command: str = DEFAULT_COMMAND
@@ -61,6 +63,7 @@ class RenderContext:
     intent: Intent | None = None
     page: int = 0
     now: dt.datetime | None = None
+    links: WebLinks | None = None
 
     @property
     def private(self) -> bool:

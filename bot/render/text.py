@@ -18,6 +18,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EMAIL = re.compile(r"[^\s<>|@]+@[^\s<>|@]+")
 _SPACES = re.compile(r"\s+")
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
 
 _MAINTENANCE_WORDS = ("maintenance", "breakdown", "repair", "service", "calibration")
 PLAIN_CATEGORIES = frozenset({"use", "usage", "booking", "standard"})
@@ -27,6 +28,16 @@ def escape(text: str) -> str:
     """Text safe inside mrkdwn: `&`, `<` and `>` escaped, so nothing becomes a link or a
     mention (`<!channel>`) by accident."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def channel_mention(channel_id: str) -> str:
+    """`<#C…>` for a channel id Slack would link; the plain (escaped) text otherwise."""
+    return f"<#{channel_id}>" if _SLACK_ID.fullmatch(channel_id) else escape(one_line(channel_id))
+
+
+def user_mention(user_id: str) -> str:
+    """`<@U…>` for a user id Slack would link; "someone" otherwise."""
+    return f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else "someone"
 
 
 def one_line(text: str) -> str:

@@ -8,6 +8,10 @@ One SQLite file (WAL mode, foreign keys on), laid out by concern:
 - `links`, `leases`: linked accounts and their tokens; one token renewal per user at a time
 - `states`: OAuth states (single-use, hashed) with the question to resume and PKCE verifier
 - `subscriptions`, `deliveries`: daily digests and their exactly-once deliveries
+- `notify`, `watches`, `notices`, `budget`: reminders and change notices (people's settings,
+  each account's last poll), watched instruments, the exactly-once outbox of what they send,
+  and the notifier's per-minute request budget
+- `chores`: pruning that whichever process comes first runs, at most once a period
 - `slack`: users' time zones and Slack event ids already taken
 - `store`: the `Store` facade, whose async methods keep SQLite off the event loop
 
@@ -26,16 +30,27 @@ from bot.store.errors import (
     StoreUnavailable,
     TokenDecryptionError,
 )
-from bot.store.links import Link
+from bot.store.links import Link, LinkSummary
+from bot.store.notices import NewNotice, Notice
+from bot.store.notify import CHANGE_KINDS, AccountPoll, Baseline, NotifyPrefs, PollResult
 from bot.store.states import StateClaim
 from bot.store.store import Store
 from bot.store.subscriptions import Subscription
+from bot.store.watches import Watch
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
+    "CHANGE_KINDS",
     "MEMORY",
+    "AccountPoll",
+    "Baseline",
     "Delivery",
     "Link",
+    "LinkSummary",
+    "NewNotice",
+    "Notice",
+    "NotifyPrefs",
+    "PollResult",
     "SchemaTooNew",
     "StateClaim",
     "StateError",
@@ -45,4 +60,5 @@ __all__ = [
     "StoreUnavailable",
     "Subscription",
     "TokenDecryptionError",
+    "Watch",
 ]

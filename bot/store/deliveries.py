@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.store.clock import iso, parse, parse_or_none, utc
+from bot.store.chores import once_per
+from bot.store.clock import iso, parse_or_none, utc
 from bot.store.database import Database
 
 MAX_ERROR_LENGTH = 1000
@@ -190,21 +191,11 @@ class Deliveries:
         None when the chore ran within the day (a read, so every digest run may ask);
         else how many rows went.
         """
-        moment = utc(now)
-        chore = "SELECT last_run_at FROM store_chores WHERE name = ?"
-        last = self._db.one(chore, (PRUNE_CHORE,))
-        if last is not None and parse(last["last_run_at"]) > moment - PRUNE_EVERY:
-            return None
-        with self._db.transaction():
-            last = self._db.one(chore, (PRUNE_CHORE,))  # another process may have just run it
-            if last is not None and parse(last["last_run_at"]) > moment - PRUNE_EVERY:
-                return None
-            pruned = self._db.write(PRUNE_SQL, ((moment - keep).date().isoformat(),))
-            self._db.write(
-                """
-                INSERT INTO store_chores (name, last_run_at) VALUES (?, ?)
-                ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at
-                """,
-                (PRUNE_CHORE, iso(moment)),
-            )
-        return pruned
+        cutoff = (utc(now) - keep).date().isoformat()
+        return once_per(
+            self._db,
+            PRUNE_CHORE,
+            PRUNE_EVERY,
+            lambda: self._db.write(PRUNE_SQL, (cutoff,)),
+            now=now,
+        )

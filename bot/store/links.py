@@ -39,6 +39,18 @@ class Link:
         )
 
 
+@dataclass(frozen=True)
+class LinkSummary:
+    """Who is linked to which account, without the tokens (nothing is decrypted)."""
+
+    key: UserKey
+    cm_user_id: int
+    cm_user_name: str
+    scopes: str
+    status: str
+    linked_at: datetime
+
+
 class Links:
     """The `links` table."""
 
@@ -143,6 +155,24 @@ class Links:
             (slack_user_id, slack_user_id),
         )
         return None if row is None else UserKey(row["team_id"], row["slack_user_id"])
+
+    def summaries(self) -> list[LinkSummary]:
+        """Every link, working or broken, without its tokens: for the notifier's rounds."""
+        rows = self._db.all(
+            "SELECT team_id, slack_user_id, cm_user_id, cm_user_name, scopes, status, linked_at"
+            " FROM links ORDER BY team_id, slack_user_id"
+        )
+        return [
+            LinkSummary(
+                key=UserKey(row["team_id"], row["slack_user_id"]),
+                cm_user_id=int(row["cm_user_id"]),
+                cm_user_name=row["cm_user_name"],
+                scopes=row["scopes"],
+                status=row["status"],
+                linked_at=parse(row["linked_at"]),
+            )
+            for row in rows
+        ]
 
     def count(self) -> int:
         row = self._db.one("SELECT COUNT(*) AS n FROM links")

@@ -182,6 +182,94 @@ def _migration_8_digest_indexes_and_chores(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9_notifications(db: sqlite_utils.Database) -> None:
+    """Reminders, change notices and watched instruments: people's settings, each account's
+    last poll, watches, the outbox of notices, and the per-minute request budget."""
+    statements = (
+        """
+        CREATE TABLE notify_users (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            remind_minutes INTEGER
+                CHECK (remind_minutes IS NULL OR remind_minutes BETWEEN 1 AND 1440),
+            end_nudge INTEGER NOT NULL DEFAULT 0 CHECK (end_nudge IN (0, 1)),
+            kinds_off TEXT NOT NULL DEFAULT '',
+            dm_channel TEXT,
+            baseline_linked_at TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE notify_accounts (
+            account TEXT PRIMARY KEY,
+            snapshot TEXT NOT NULL,
+            polled_at TEXT,
+            full_at TEXT,
+            next_full_at TEXT NOT NULL,
+            next_quick_at TEXT,
+            pages INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE watches (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            equipment_id INTEGER NOT NULL,
+            equipment_name TEXT NOT NULL,
+            lab_zone TEXT,
+            owner_user_id TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+            paused_reason TEXT,
+            snapshot TEXT,
+            next_poll_at TEXT NOT NULL,
+            polled_at TEXT,
+            pages INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (team_id, channel_id, equipment_id)
+        )
+        """,
+        "CREATE INDEX watches_owner ON watches (team_id, owner_user_id)",
+        """
+        CREATE TABLE notices (
+            key TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            channel_id TEXT,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            expires_at TEXT,
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'claimed', 'sent', 'failed', 'dropped')),
+            claimed_at TEXT,
+            post_started_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            sent_at TEXT,
+            message_ts TEXT,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE INDEX notices_open ON notices (due_at)
+            WHERE status IN ('pending', 'claimed', 'failed')
+        """,
+        "CREATE INDEX notices_created_at ON notices (created_at)",
+        """
+        CREATE TABLE notify_budget (
+            minute TEXT PRIMARY KEY,
+            spent INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
 # Version n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Migration] = [
     _migration_1_initial,
@@ -192,4 +280,5 @@ MIGRATIONS: list[Migration] = [
     _migration_6_pkce_verifier,
     _migration_7_events_by_team,
     _migration_8_digest_indexes_and_chores,
+    _migration_9_notifications,
 ]

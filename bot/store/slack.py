@@ -36,6 +36,11 @@ class SlackCache:
             return None
         return str(row["tz"])
 
+    def known_zones(self) -> dict[UserKey, str]:
+        """Every user's last known zone, however old: enough to tell their night."""
+        rows = self._db.all("SELECT team_id, user_id, tz FROM slack_users")
+        return {UserKey(row["team_id"], row["user_id"]): str(row["tz"]) for row in rows}
+
     def cache_tz(self, key: UserKey, tz: str, *, now: datetime | None = None) -> None:
         """Remember the user's IANA time zone (ValueError if Python does not know it)."""
         self._db.write(

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, Literal, ParamSpec, Self, TypeVar
 
 from bot.store import migrations
+from bot.store.budget import RequestBudget
 from bot.store.crypto import Cipher
 from bot.store.database import BUSY_TIMEOUT_SECONDS, Database
 from bot.store.deliveries import Deliveries
@@ -24,9 +25,12 @@ from bot.store.errors import StoreUnavailable
 from bot.store.keys import KeyCanary
 from bot.store.leases import RefreshLeases
 from bot.store.links import Links
+from bot.store.notices import Notices
+from bot.store.notify import NotifyAccounts, NotifyUsers
 from bot.store.slack import SlackCache
 from bot.store.states import OAuthStates
 from bot.store.subscriptions import Subscriptions
+from bot.store.watches import Watches
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,6 +98,11 @@ class Store:
         self.slack = SlackCache(self.database)
         self.subscriptions = Subscriptions(self.database)
         self.deliveries = Deliveries(self.database)
+        self.notices = Notices(self.database)
+        self.notify_users = NotifyUsers(self.database)
+        self.notify_accounts = NotifyAccounts(self.database, self.notices)
+        self.watches = Watches(self.database, self.notices)
+        self.budget = RequestBudget(self.database)
         self.canary = KeyCanary(self.database, cipher)
         self._threads: dict[Lane, ThreadPoolExecutor] = {
             "write": ThreadPoolExecutor(1, thread_name_prefix="cmbot-store-write"),
@@ -156,6 +165,7 @@ class Store:
     get_link = _reads("links", Links.get)
     delete_link = _writes("links", Links.delete)
     count_links = _reads("links", Links.count)
+    link_summaries = _reads("links", Links.summaries)
     first_active_link = _reads("links", Links.first_active)
     load_tokens = _reads("links", Links.tokens)
     rotate_tokens = _writes("links", Links.rotate)
@@ -172,6 +182,7 @@ class Store:
 
     cached_tz = _reads("slack", SlackCache.cached_tz)
     cache_tz = _writes("slack", SlackCache.cache_tz)
+    known_zones = _reads("slack", SlackCache.known_zones)
     first_sight = _writes("slack", SlackCache.first_sight)
 
     # --- digests ---
@@ -192,3 +203,45 @@ class Store:
     start_posting = _writes("deliveries", Deliveries.start_posting)
     deliveries_between = _reads("deliveries", Deliveries.between)
     prune_deliveries = _writes("deliveries", Deliveries.prune)
+
+    # --- reminders, change notices, watched instruments ---
+
+    notify_prefs = _reads("notify_users", NotifyUsers.get)
+    all_notify_prefs = _reads("notify_users", NotifyUsers.all)
+    set_reminders = _writes("notify_users", NotifyUsers.set_reminders)
+    set_end_nudge = _writes("notify_users", NotifyUsers.set_end_nudge)
+    set_notice_kind = _writes("notify_users", NotifyUsers.set_kind)
+    set_notify_dm = _writes("notify_users", NotifyUsers.set_dm)
+
+    account_polls = _reads("notify_accounts", NotifyAccounts.all)
+    account_poll = _reads("notify_accounts", NotifyAccounts.get)
+    save_account_poll = _writes("notify_accounts", NotifyAccounts.save_poll)
+    forget_account_polls_except = _writes("notify_accounts", NotifyAccounts.forget_except)
+
+    save_watch = _writes("watches", Watches.save)
+    find_watch = _reads("watches", Watches.find)
+    get_watch = _reads("watches", Watches.get)
+    watches_in_channel = _reads("watches", Watches.in_channel)
+    watches_owned_by = _reads("watches", Watches.owned_by)
+    active_watches = _reads("watches", Watches.active)
+    delete_watch = _writes("watches", Watches.delete)
+    pause_watches_of = _writes("watches", Watches.pause_of)
+    resume_watches_of = _writes("watches", Watches.resume_of)
+    save_watch_poll = _writes("watches", Watches.save_poll)
+    defer_watch = _writes("watches", Watches.defer)
+
+    plan_notices = _writes("notices", Notices.plan)
+    get_notice = _reads("notices", Notices.get)
+    notice_statuses = _reads("notices", Notices.statuses)
+    open_notices = _reads("notices", Notices.open_due)
+    claim_notice = _writes("notices", Notices.claim)
+    start_posting_notice = _writes("notices", Notices.start_posting)
+    record_notice = _writes("notices", Notices.record)
+    fail_notice = _writes("notices", Notices.fail)
+    drop_notice = _writes("notices", Notices.drop)
+    notices_between = _reads("notices", Notices.between)
+    prune_notices = _writes("notices", Notices.prune)
+
+    reserve_requests = _writes("budget", RequestBudget.reserve)
+    release_requests = _writes("budget", RequestBudget.release)
+    requests_spent = _reads("budget", RequestBudget.spent)

@@ -54,6 +54,14 @@ async def test_a_person_links_and_asks_through_the_standin(tmp_path: Path) -> No
                 )
                 page = await follow_connect_link(browser, link, ZOE)
                 assert page.status_code == 200 and "Connected" in page.text
+                # the welcome DM comes after the page; a busy bot (its notifier polling the
+                # new link at the top of a minute) may send it late: not an answer to /cm me
+                await standin.fake.wait_for(
+                    lambda: any(
+                        "Connected to Clustermarket" in m.text
+                        for m in standin.fake.seen_by(ZOE.user_id)
+                    )
+                )
 
                 me = await browser.get(try_url, params={"text": "/cm me", "as": "zoe"})
                 assert ZOE.real_name in me.text and "only visible to you" in me.text

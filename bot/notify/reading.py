@@ -1,0 +1,57 @@
+"""Everything the notifier reads from Clustermarket, one function per thing read.
+
+Kept in one place so these reads can go through the answers' per-user cache, and so every
+request they make is counted against the notifier's budget (the caller runs them inside
+`bot.clustermarket.budget.spending`). Each reads with one linked person's token: what that
+person may read anyway, and nothing else.
+"""
+
+from __future__ import annotations
+
+from bot.answers.catalogue import Catalogue
+from bot.answers.equipment import find_equipment
+from bot.clustermarket.errors import Forbidden, NotFound
+from bot.clustermarket.listing import Listing
+from bot.clustermarket.models import Booking, EquipmentSummary
+from bot.clustermarket.tokens import UserKey
+from bot.render import EquipmentEntry, RenderContext, Reply
+from bot.services import Services
+
+
+async def bookings_seen(services: Services, key: UserKey) -> Listing[Booking]:
+    """Every booking the person sees (their labs' and their own): a full poll."""
+    return await services.clustermarket.for_user(key).bookings()
+
+
+async def equipment_seen(services: Services, key: UserKey) -> Listing[EquipmentSummary]:
+    """The instruments of the person's labs, with their availability (one page, usually)."""
+    return await services.clustermarket.for_user(key).equipment_list()
+
+
+async def booking_now(services: Services, key: UserKey, booking_id: int) -> Booking | None:
+    """One booking as it is now (Booking Details); None when it is gone or hidden."""
+    try:
+        return await services.clustermarket.for_user(key).booking(booking_id)
+    except (NotFound, Forbidden):
+        return None
+
+
+async def instrument_bookings(
+    services: Services, key: UserKey, equipment_id: int
+) -> Listing[Booking]:
+    """Every booking of one instrument (a watched one)."""
+    return await services.clustermarket.for_user(key).equipment_bookings(equipment_id)
+
+
+async def catalogue(services: Services, key: UserKey) -> Catalogue:
+    """The person's labs and equipment, to find an instrument by the name they typed."""
+    return await services.answerer.catalogues.get(key, services.clustermarket.for_user(key))
+
+
+async def find_instrument(
+    services: Services, key: UserKey, name: str, ctx: RenderContext
+) -> EquipmentEntry | Reply:
+    """The one instrument `name` means to this person, or the reply asking which one (or
+    saying there is none)."""
+    api = services.clustermarket.for_user(key)
+    return await find_equipment(name, await catalogue(services, key), api, ctx)

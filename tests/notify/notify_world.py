@@ -1,0 +1,52 @@
+"""The people, instants and helpers the notifier tests share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.clustermarket.tokens import UserKey
+from bot.fake_slack import FakeSlack, Message
+
+TEAM = "T0CMBOT"
+TODAY = dt.date(2026, 3, 25)
+WEB_URL = "https://app.clustermarket.test"
+
+
+def at(hour: int, minute: int = 0, *, day: int = 25) -> dt.datetime:
+    """An instant in March 2026, UTC (London's wall clock until the 29th)."""
+    return dt.datetime(2026, 3, day, hour, minute, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    cm_user_id: int
+    tz: str
+
+    @property
+    def key(self) -> UserKey:
+        return UserKey(TEAM, self.user_id)
+
+
+ZOE = Person("U0ZOE", "Zoë Ångström", 15001, "Europe/London")
+MARGARET = Person("U0MARGARET", "Margaret Okafor", 15002, "Europe/London")
+JOSE = Person("U0JOSE", "José Núñez", 15003, "Europe/Madrid")
+PEOPLE = (ZOE, MARGARET, JOSE)
+
+NANODROP_0930 = 7974013
+NANODROP_1030 = 7983893
+QPCR_1400 = 7974429
+REQUEST_EPPENDORF = 7981960
+REQUEST_VITROBOT = 7982406
+QPCR = 4106
+
+
+def dms(fake: FakeSlack, person: Person) -> list[Message]:
+    """What the bot posted in the person's DM, oldest first."""
+    return [m for m in fake.messages_in(fake.dm_channel_id(person.user_id)) if m.bot_id]
+
+
+def texts(messages: list[Message]) -> list[str]:
+    return [message.text for message in messages]
