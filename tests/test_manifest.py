@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.demo.world import World
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
-EVENTS_THE_BOT_HANDLES = {"app_mention", "message.im", "app_home_opened"}
+EVENTS_THE_BOT_HANDLES = {"app_mention", "message.im", "app_home_opened", "link_shared"}
 SCOPES_THOSE_NEED = {
     "commands",  # the slash command
     "app_mentions:read",  # app_mention
@@ -19,6 +19,8 @@ SCOPES_THOSE_NEED = {
     "chat:write",  # answers, DMs, digests
     "im:write",  # opening the DM for digests and "connected as …"
     "users:read",  # users.info for the user's time zone
+    "links:read",  # link_shared, for unfurls
+    "links:write",  # chat.unfurl
 }
 
 
@@ -44,6 +46,7 @@ def test_events_scopes_interactivity_socket_mode_and_home() -> None:
     assert set(manifest["oauth_config"]["scopes"]["bot"]) >= SCOPES_THOSE_NEED
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["bot_user"]["display_name"]
+    assert manifest["features"]["unfurl_domains"] == ["app.clustermarket.com"]
 
 
 def test_request_urls_point_at_the_events_endpoint() -> None:
@@ -80,6 +83,12 @@ async def test_the_bot_handles_every_command_and_event_the_manifest_subscribes_t
                 "channel": world.fake.dm_channel_id("U0ZOE"),
             },
             "app_home_opened": {"type": "app_home_opened", "user": "U0ZOE", "tab": "home"},
+            "link_shared": {
+                "type": "link_shared",
+                "user": "U0ZOE",
+                "message_ts": world.fake.next_ts(),
+                "links": [{"domain": "app.clustermarket.com", "url": "https://x.test/"}],
+            },
         }
         for name in manifest["settings"]["event_subscriptions"]["bot_events"]:
             event = {"channel": "C0LAB", "ts": world.fake.next_ts(), **samples[name]}

@@ -74,8 +74,10 @@ class World(AsyncRunning):
         answer_deadline: float = ANSWER_DEADLINE,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
         dialect: str = "reference",
+        settings: dict[str, Any] | None = None,
     ) -> None:
-        """`dialect` is the API shape the sandbox speaks (`bot.sandbox.dialects`)."""
+        """`dialect` is the API shape the sandbox speaks (`bot.sandbox.dialects`); `settings`
+        sets more of the bot's settings (e.g. CLUSTERMARKET_WEB_URL)."""
         self.sandbox = Sandbox(today=today, knobs=knobs, dialect=dialect)
         self.fake = FakeSlack()
         for person in PEOPLE:
@@ -86,6 +88,7 @@ class World(AsyncRunning):
         self._client_options = client_options or {}
         self._answer_deadline = answer_deadline
         self._busy_timeout = busy_timeout
+        self._extra_settings = settings or {}
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._runner: web.AppRunner | None = None
         self.browser = httpx.AsyncClient(timeout=30.0)
@@ -112,6 +115,7 @@ class World(AsyncRunning):
             TOKEN_ENCRYPTION_KEY=[SecretStr(Fernet.generate_key().decode())],
             HOST="127.0.0.1",
             PORT=port,
+            **self._extra_settings,
         )
         self.services = await Services.build(
             self.settings, busy_timeout=self._busy_timeout, **self._client_options

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.fake_slack.blocks import MAX_MESSAGE_BLOCKS, block_errors, view_errors
+from bot.fake_slack.unfurls import UnfurlRefused, Unfurls
 from bot.lifecycle import AsyncRunning
 
 T = TypeVar("T")
@@ -232,6 +233,7 @@ class FakeSlack(AsyncRunning):
         self.responses: list[ResponseUrlPost] = []
         self.home_views: dict[str, dict[str, Any]] = {}
         self.opened_views: list[dict[str, Any]] = []
+        self.unfurls = Unfurls(lambda channel, ts: self._find(channel, ts) is not None)
         self._messages: list[Message] = []
         self._users: dict[str, _User] = {}
         self._channels: dict[str, _Channel] = {}
@@ -251,6 +253,7 @@ class FakeSlack(AsyncRunning):
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
+            "chat.unfurl": self._chat_unfurl,
             "views.publish": self._views_publish,
             "views.open": self._views_open,
             "users.info": self._users_info,
@@ -849,6 +852,12 @@ class FakeSlack(AsyncRunning):
             "text": message.text,
             "message": self.message_json(message, include_metadata=True),
         }
+
+    def _chat_unfurl(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.unfurls.handle(args)
+        except UnfurlRefused as refused:
+            raise _ApiError(refused.error, refused.messages) from None
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
         message = self._own_message(args, "cant_delete_message")

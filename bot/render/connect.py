@@ -10,7 +10,7 @@ from bot.render.actions import CONNECT
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import escape, one_line
 
-ConnectReason = Literal["requested", "not_linked", "reconnect"]
+ConnectReason = Literal["requested", "not_linked", "reconnect", "unfurl"]
 
 _LEADS: dict[ConnectReason, tuple[str, str]] = {
     "requested": (
@@ -25,6 +25,12 @@ _LEADS: dict[ConnectReason, tuple[str, str]] = {
     "reconnect": (
         "🔄 Please reconnect Clustermarket",
         "Your Clustermarket connection has expired or was revoked. Connect again to carry on.",
+    ),
+    "unfurl": (
+        "🔗 Connect Clustermarket to preview its links",
+        "The Clustermarket link you pasted can show the instrument's availability and today's"
+        " free slots, read with your own account. Connect once and your next links unfurl."
+        " (I'll only say this once.)",
     ),
 }
 

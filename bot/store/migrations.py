@@ -183,8 +183,9 @@ def _migration_8_digest_indexes_and_chores(db: sqlite_utils.Database) -> None:
 
 
 def _migration_9_notifications(db: sqlite_utils.Database) -> None:
-    """Reminders, change notices and watched instruments: people's settings, each account's
-    last poll, watches, the outbox of notices, and the per-minute request budget."""
+    """Reminders, change notices and watched instruments: people's settings (and whether an
+    unlinked person was once offered to connect for unfurls), each account's last poll,
+    watches, the outbox of notices, and the per-minute request budget."""
     statements = (
         """
         CREATE TABLE notify_users (
@@ -196,6 +197,7 @@ def _migration_9_notifications(db: sqlite_utils.Database) -> None:
             kinds_off TEXT NOT NULL DEFAULT '',
             dm_channel TEXT,
             baseline_linked_at TEXT,
+            unfurl_offered_at TEXT,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (team_id, user_id)
         ) WITHOUT ROWID

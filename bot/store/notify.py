@@ -156,6 +156,20 @@ class NotifyUsers:
                 off.add(kind)
             return self._set(key, "kinds_off", ",".join(sorted(off)))
 
+    def first_unfurl_offer(self, key: UserKey, *, now: datetime | None = None) -> bool:
+        """Whether this is the first time an unlinked person's pasted link could not be
+        unfurled (then they are offered to connect, once); marks it so."""
+        with self._db.transaction():
+            self._db.write(_UPSERT_PREFS, (key.team_id, key.user_id, iso(now)))
+            return (
+                self._db.write(
+                    "UPDATE notify_users SET unfurl_offered_at = ? WHERE team_id = ? AND"
+                    " user_id = ? AND unfurl_offered_at IS NULL",
+                    (iso(now), key.team_id, key.user_id),
+                )
+                == 1
+            )
+
     def set_dm(self, key: UserKey, channel_id: str) -> None:
         """The DM Slack opened with this person, kept so each notice need not ask again."""
         self._set(key, "dm_channel", channel_id)

@@ -212,6 +212,7 @@ class Store:
     set_end_nudge = _writes("notify_users", NotifyUsers.set_end_nudge)
     set_notice_kind = _writes("notify_users", NotifyUsers.set_kind)
     set_notify_dm = _writes("notify_users", NotifyUsers.set_dm)
+    first_unfurl_offer = _writes("notify_users", NotifyUsers.first_unfurl_offer)
 
     account_polls = _reads("notify_accounts", NotifyAccounts.all)
     account_poll = _reads("notify_accounts", NotifyAccounts.get)
