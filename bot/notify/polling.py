@@ -217,6 +217,25 @@ def retry_result(account: AccountRound, now: dt.datetime) -> PollResult:
     )
 
 
+def budget_result(account: AccountRound, pages: int, now: dt.datetime) -> PollResult:
+    """A full poll the budget cut short: everything as it was, still due, and expected to
+    cost at least `pages` requests next time."""
+    previous = account.poll
+    if previous is None:
+        return PollResult(AccountPoll(account.account, Snapshot().encode(), now, pages=pages))
+    return PollResult(
+        AccountPoll(
+            account=account.account,
+            snapshot=previous.snapshot,
+            next_full_at=previous.next_full_at,
+            next_quick_at=previous.next_quick_at,
+            polled_at=previous.polled_at,
+            full_at=previous.full_at,
+            pages=max(previous.pages, pages),
+        )
+    )
+
+
 def _expires(booking: SeenBooking) -> dt.datetime:
     return booking.end or booking.start
 

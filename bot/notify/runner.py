@@ -28,11 +28,12 @@ from bot.clustermarket.budget import BudgetSpent, spending
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
 from bot.clustermarket.tokens import UserKey
 from bot.digest.schedule import zone_of
-from bot.notify.budget import RequestBudget, RunClock
+from bot.notify.budget import Allowance, RequestBudget, RunClock
 from bot.notify.links import link_lost, pause_watches
 from bot.notify.polling import (
     AccountRound,
     PollMode,
+    budget_result,
     members_by_account,
     poll_result,
     read_account,
@@ -96,7 +97,7 @@ class _Work:
     urgency: int
     since: dt.datetime
     expected: int
-    run: Callable[[], Awaitable[None]]
+    run: Callable[[Allowance], Awaitable[None]]
 
 
 class NotifyRunner:
@@ -109,13 +110,18 @@ class NotifyRunner:
         concurrency: int = 8,
         sender: NoticeSender | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """`monotonic` and `sleep` time a run (tests may make minutes pass at once)."""
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.services = services
         self.concurrency = concurrency
         self.sender = sender or NoticeSender(services)
         self._monotonic = monotonic
+        self._sleep = sleep
+        self.budget: RequestBudget | None = None
+        """The last run's budget: its requests by minute."""
 
     async def run_due(self, now: dt.datetime, *, poll_all: bool = False) -> NotifyReport:
         """Everything due at `now` (naive: UTC); `poll_all` polls every account and watch
@@ -125,7 +131,8 @@ class NotifyRunner:
         report = NotifyReport()
         store = self.services.store
         clock = RunClock(moment, self._monotonic)
-        budget = RequestBudget(store, self.services.settings.NOTIFY_MAX_REQUESTS_PER_MINUTE, clock)
+        limit = self.services.settings.NOTIFY_MAX_REQUESTS_PER_MINUTE
+        self.budget = budget = RequestBudget(store, limit, clock, sleep=self._sleep)
         rounds = await self._rounds()
         current = {account: rounds[account].snapshot for account in rounds}
         watches = await self._watches()
@@ -136,7 +143,7 @@ class NotifyRunner:
             if poll_all or watch.next_poll_at <= moment
         ]
         await self._run(sorted(work, key=lambda item: (item.urgency, item.since)), budget, report)
-        report.requests = budget.made
+        report.requests = sum(budget.made.values())
         await self._prune(moment, rounds)
         active = {watch.id for watch in await self.services.store.active_watches()}
         report.sending = await self.sender.send_due(clock(), holds=_Holds(rounds, current, active))
@@ -215,14 +222,17 @@ class NotifyRunner:
         now: dt.datetime,
         current: dict[str, Snapshot],
         report: NotifyReport,
-    ) -> Callable[[], Awaitable[None]]:
-        async def job() -> None:
+    ) -> Callable[[Allowance], Awaitable[None]]:
+        async def job(allowance: Allowance) -> None:
             store = self.services.store
             previous = account.poll.polled_at if account.poll is not None else None
             try:
                 seen = await read_account(self.services, account, mode, now)
             except BudgetSpent:
                 report.deferred += 1
+                if mode == "full":  # it cost more than expected: expect that next time
+                    needed = budget_result(account, allowance.made + 1, now)
+                    await store.save_account_poll(needed, previous=previous)
                 return
             except (NotLinked, ReconnectRequired):
                 report.poll_failures += 1
@@ -251,12 +261,15 @@ class NotifyRunner:
     # -- watches ---------------------------------------------------------------------------
 
     def _watch_work(self, watch: Watch, now: dt.datetime, report: NotifyReport) -> _Work:
-        async def job() -> None:
+        async def job(allowance: Allowance) -> None:
             store = self.services.store
             try:
                 polled = await poll_watch(self.services, watch, now)
             except BudgetSpent:
-                report.deferred += 1
+                report.deferred += 1  # still due; it cost more than expected: expect that
+                await store.defer_watch(
+                    watch.id, watch.next_poll_at, pages=max(watch.pages, allowance.made)
+                )
                 return
             except (NotLinked, ReconnectRequired):
                 report.poll_failures += 1
@@ -265,7 +278,7 @@ class NotifyRunner:
             except ClustermarketError as error:
                 logger.warning("polling watch %d failed: %s", watch.id, error)
                 report.poll_failures += 1
-                await store.defer_watch(watch.id, now + RETRY_AFTER)
+                await store.defer_watch(watch.id, now + RETRY_AFTER, pages=watch.pages)
                 return
             report.planned += await store.save_watch_poll(
                 watch.id,
@@ -294,7 +307,7 @@ class NotifyRunner:
                 return
             try:
                 with spending(allowance):
-                    await item.run()
+                    await item.run(allowance)
             except StoreError as error:
                 logger.warning("notifier work could not be saved: %s", error)
                 report.poll_failures += 1

@@ -196,9 +196,10 @@ class Watches:
                 return 0
             return self._notices.plan(notices, now=now)
 
-    def defer(self, watch_id: int, next_poll_at: datetime) -> None:
-        """Try this watch again at `next_poll_at` (its poll failed)."""
+    def defer(self, watch_id: int, next_poll_at: datetime, *, pages: int) -> None:
+        """Try this watch again at `next_poll_at` (its poll failed or did not fit), expecting
+        it to cost `pages` requests."""
         self._db.write(
-            "UPDATE watches SET next_poll_at = ? WHERE id = ?",
-            (iso(next_poll_at), watch_id),
+            "UPDATE watches SET next_poll_at = ?, pages = ? WHERE id = ?",
+            (iso(next_poll_at), pages, watch_id),
         )

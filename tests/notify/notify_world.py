@@ -13,9 +13,9 @@ TODAY = dt.date(2026, 3, 25)
 WEB_URL = "https://app.clustermarket.test"
 
 
-def at(hour: int, minute: int = 0, *, day: int = 25) -> dt.datetime:
+def at(hour: int, minute: int = 0, second: int = 0, *, day: int = 25) -> dt.datetime:
     """An instant in March 2026, UTC (London's wall clock until the 29th)."""
-    return dt.datetime(2026, 3, day, hour, minute, tzinfo=dt.UTC)
+    return dt.datetime(2026, 3, day, hour, minute, second, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ class Person:
 ZOE = Person("U0ZOE", "Zoë Ångström", 15001, "Europe/London")
 MARGARET = Person("U0MARGARET", "Margaret Okafor", 15002, "Europe/London")
 JOSE = Person("U0JOSE", "José Núñez", 15003, "Europe/Madrid")
-PEOPLE = (ZOE, MARGARET, JOSE)
+EMILY = Person("U0EMILY", "Emily Carter", 15011, "America/New_York")
+KENJI = Person("U0KENJI", "Kenji Satō", 15010, "Asia/Tokyo")
+PEOPLE = (ZOE, MARGARET, JOSE, EMILY, KENJI)
 
 NANODROP_0930 = 7974013
 NANODROP_1030 = 7983893
