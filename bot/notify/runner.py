@@ -280,7 +280,7 @@ class NotifyRunner:
                 report.poll_failures += 1
                 await store.defer_watch(watch.id, now + RETRY_AFTER, pages=watch.pages)
                 return
-            report.planned += await store.save_watch_poll(
+            planned = await store.save_watch_poll(
                 watch.id,
                 snapshot=polled.snapshot.encode(),
                 polled_at=now,
@@ -289,7 +289,9 @@ class NotifyRunner:
                 notices=polled.notices,
                 now=now,
             )
-            report.watch_polls += 1
+            if planned is not None:  # else unwatched or paused meanwhile
+                report.planned += planned
+                report.watch_polls += 1
 
         return _Work(2, watch.next_poll_at, watch.pages + 1, job)
 

@@ -245,7 +245,9 @@ class NotifyAccounts:
     def forget_except(self, accounts: Iterable[str]) -> int:
         """Drop the polls of accounts no working link uses any more."""
         kept = list(accounts)
-        marks = ", ".join("?" for _ in kept) or "NULL"
+        if not kept:
+            return self._db.write("DELETE FROM notify_accounts")
+        marks = ", ".join("?" for _ in kept)
         return self._db.write(
             f"DELETE FROM notify_accounts WHERE account NOT IN ({marks})",  # noqa: S608
             kept,

@@ -183,9 +183,9 @@ class Watches:
         pages: int,
         notices: Sequence[NewNotice] = (),
         now: datetime | None = None,
-    ) -> int:
-        """A watch's poll and the posts it found, together; new notices planned (0 when the
-        watch was deleted or paused meanwhile: then nothing is saved)."""
+    ) -> int | None:
+        """A watch's poll and the posts it found, together; how many notices were new (None
+        when the watch was deleted or paused meanwhile: then nothing is saved)."""
         with self._db.transaction():
             changed = self._db.write(
                 "UPDATE watches SET snapshot = ?, polled_at = ?, next_poll_at = ?, pages = ?,"
@@ -193,7 +193,7 @@ class Watches:
                 (snapshot, iso(polled_at), iso(next_poll_at), pages, iso(now), watch_id),
             )
             if not changed:
-                return 0
+                return None
             return self._notices.plan(notices, now=now)
 
     def defer(self, watch_id: int, next_poll_at: datetime, *, pages: int) -> None:
