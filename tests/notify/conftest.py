@@ -9,23 +9,17 @@ Zoë's day on the 25th (UTC, London is on GMT): NanoDrop 09:30–10:00 (7974013)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
-from notify_world import MARGARET, PEOPLE, TEAM, TODAY, WEB_URL, ZOE, Person
-from pydantic import SecretStr
+from notify_world import PEOPLE, TEAM, TODAY, Link, Person, settings_for
 
 from bot.clustermarket.tokens import TokenSet
-from bot.config import Settings
 from bot.fake_slack import FakeSlack
 from bot.notify.runner import NotifyRunner
-from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from bot.sandbox import Sandbox
 from bot.services import Services
-
-__all__ = ["MARGARET", "ZOE"]
 
 
 @pytest.fixture
@@ -41,22 +35,6 @@ async def fake() -> AsyncIterator[FakeSlack]:
         slack.add_user(person.user_id, name=person.name, real_name=person.name, tz=person.tz)
     async with slack:
         yield slack
-
-
-def settings_for(sandbox: Sandbox, fake: FakeSlack, folder: Path, **extra: Any) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        SLACK_BOT_TOKEN=SecretStr(fake.bot_token),
-        SLACK_API_URL=fake.api_url,
-        CLUSTERMARKET_API_URL=sandbox.api_url,
-        CLUSTERMARKET_OAUTH_URL=sandbox.oauth_url,
-        CLUSTERMARKET_CLIENT_ID=DEMO_CLIENT_ID,
-        CLUSTERMARKET_CLIENT_SECRET=SecretStr(DEMO_CLIENT_SECRET),
-        CLUSTERMARKET_WEB_URL=WEB_URL,
-        DATABASE_PATH=str(folder / "cmbot.db"),
-        TOKEN_ENCRYPTION_KEY=[SecretStr(Fernet.generate_key().decode())],
-        **extra,
-    )
 
 
 @pytest.fixture
@@ -75,9 +53,6 @@ async def services(sandbox: Sandbox, fake: FakeSlack, tmp_path: Path) -> AsyncIt
 @pytest.fixture
 def runner(services: Services) -> NotifyRunner:
     return NotifyRunner(services)
-
-
-Link = Callable[[Person], Awaitable[None]]
 
 
 @pytest.fixture

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
 from bot.clustermarket.tokens import UserKey
+from bot.config import Settings
 from bot.fake_slack import FakeSlack, Message
+from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
 TEAM = "T0CMBOT"
 TODAY = dt.date(2026, 3, 25)
@@ -52,3 +60,23 @@ def dms(fake: FakeSlack, person: Person) -> list[Message]:
 
 def texts(messages: list[Message]) -> list[str]:
     return [message.text for message in messages]
+
+
+Link = Callable[[Person], Awaitable[None]]
+"""await link(person): the person's Slack user linked to their sandbox account."""
+
+
+def settings_for(sandbox: Sandbox, fake: FakeSlack, folder: Path, **extra: Any) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        SLACK_BOT_TOKEN=SecretStr(fake.bot_token),
+        SLACK_API_URL=fake.api_url,
+        CLUSTERMARKET_API_URL=sandbox.api_url,
+        CLUSTERMARKET_OAUTH_URL=sandbox.oauth_url,
+        CLUSTERMARKET_CLIENT_ID=DEMO_CLIENT_ID,
+        CLUSTERMARKET_CLIENT_SECRET=SecretStr(DEMO_CLIENT_SECRET),
+        CLUSTERMARKET_WEB_URL=WEB_URL,
+        DATABASE_PATH=str(folder / "cmbot.db"),
+        TOKEN_ENCRYPTION_KEY=[SecretStr(Fernet.generate_key().decode())],
+        **extra,
+    )

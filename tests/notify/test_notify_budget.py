@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import Link, settings_for
-from notify_world import EMILY, KENJI, ZOE, at
+from notify_world import EMILY, KENJI, ZOE, Link, at, settings_for
 
 from bot.fake_slack import FakeSlack
 from bot.notify.runner import NotifyRunner

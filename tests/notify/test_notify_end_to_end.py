@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import Link
 from notify_world import (
     MARGARET,
     NANODROP_0930,
@@ -16,6 +15,7 @@ from notify_world import (
     REQUEST_VITROBOT,
     WEB_URL,
     ZOE,
+    Link,
     at,
     dms,
     texts,

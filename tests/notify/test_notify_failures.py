@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import Link
-from notify_world import NANODROP_0930, ZOE, at, dms
+from notify_world import NANODROP_0930, ZOE, Link, at, dms
 
 from bot.digest.runner import retry_delay
 from bot.fake_slack import FakeSlack

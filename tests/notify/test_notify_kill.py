@@ -12,8 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from conftest import Link
-from notify_world import TEAM, ZOE, Person, at
+from notify_world import TEAM, ZOE, Link, Person, at
 
 from bot.fake_slack import FakeSlack
 from bot.notify.runner import NotifyRunner

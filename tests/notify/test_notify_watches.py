@@ -4,8 +4,7 @@ pauses visibly, the owner is told once, and linking again resumes it."""
 
 from __future__ import annotations
 
-from conftest import Link
-from notify_world import TEAM, ZOE, at
+from notify_world import TEAM, ZOE, Link, at
 
 from bot.fake_slack import FakeSlack, Message
 from bot.notify.runner import NotifyRunner
