@@ -26,6 +26,7 @@ import httpx
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
 from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
+from bot.demo.notify_tour import first_look, move_and_run
 from bot.demo.terminal import (
     Names,
     Style,
@@ -62,13 +63,14 @@ DEMO_COMMANDS: tuple[tuple[str, str], ...] = (
     ("@cmbot …", "mention the bot in #lab: @cmbot is the nanodrop free at 3?"),
     ("anything else", "a direct message to the bot: who has the nanodrop tomorrow?"),
     (":digest", "preview today's daily digest for you (nothing is sent)"),
+    (":notify", "a reminder and a change notice, as the notifier sends them during a day"),
     (":user NAME", "be someone else: zoe, margaret, jose or emily (linked on first use)"),
     (":home", "open the bot's Home tab"),
     (":click LABEL", "press a button on the last reply: :click Share in channel"),
     (":help", "this list, then the bot's own /cm help"),
     (":quit", "leave (Ctrl-D works too)"),
 )
-_DEMO_WORDS = ("help", "digest", "user", "home", "click", "quit", "exit")
+_DEMO_WORDS = ("help", "digest", "notify", "user", "home", "click", "quit", "exit")
 _MENTION = re.compile(r"@cmbot\b[,:]?", re.IGNORECASE)
 
 
@@ -256,6 +258,8 @@ class DemoSession:
             return await self._help()
         if name == "digest":
             return await self._digest_preview()
+        if name in ("notify", "remind"):
+            return await self._notify_tour()
         if name in ("user", "as", "be"):
             return await self._switch(rest)
         if name == "home":
@@ -540,6 +544,38 @@ class DemoSession:
             )
         )
         self.shown = [Shown(reply.blocks, preview=True)]
+        return out.done()
+
+    async def _notify_tour(self) -> list[str]:
+        """Reminders on, the notifier's first look, a booking moved in Clustermarket, and the
+        notifier's run a quarter of an hour before its new start (see `notify_tour`)."""
+        if not await self.linked():
+            return [self._note(f"No working link: {self.command} connect links it first.")]
+        now = dt.datetime.now(dt.UTC)
+        zone = ZoneInfo(self.person.tz)
+        out = _Output()
+        first = (
+            "The notifier takes its first look at your bookings (it tells nothing: it notes"
+            " what is there, to compare the next look with)."
+        )
+        out.note(self._note(first))
+        await first_look(self.world, now)
+        out.extend(await self._slash("remind on 15"))
+        mark = self._mark()
+        stop = await move_and_run(self.world, self.person, now)
+        if stop is None:
+            out.note(self._note(f"{self.first_name} has nothing booked ahead to be reminded of."))
+            return out.done()
+        moved = stop.moved_to.astimezone(zone)
+        out.note(
+            self._note(
+                f"In Clustermarket, the facility moves your {stop.instrument} booking half an"
+                f" hour later, to {moved:%a %d %b %H:%M}. The notifier runs as if it were"
+                f" {stop.run_at.astimezone(zone):%H:%M} (cmbot notify run-due --now"
+                f" {stop.run_at:%Y-%m-%dT%H:%MZ}):"
+            )
+        )
+        out.extend(await self._collect(mark))
         return out.done()
 
     # -- reading the answer -------------------------------------------------------------------

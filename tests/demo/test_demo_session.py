@@ -241,3 +241,15 @@ async def test_a_failure_in_the_demo_is_a_line_not_a_trace(
     assert shown == (
         "» The demo tripped over that (OSError). The bot is still running: try again, or :help."
     )
+
+
+async def test_the_notify_tour_shows_a_change_notice_and_a_reminder(
+    own_session: DemoSession,
+) -> None:
+    shown = await say(own_session, ":notify")
+    assert "Reminders are now on" in shown
+    assert "the facility moves your" in shown and "cmbot notify run-due --now" in shown
+    after = shown.split("cmbot notify run-due --now", 1)[1]
+    assert "Your booking of" in after and "moved:" in after
+    assert "starts in 15 min" in after
+    assert after.count("cmbot · direct message") >= 2
