@@ -12,6 +12,7 @@ from bot.questions.commands import EquipmentSearch, GroupDetail, Groups
 from bot.questions.matching import Candidate, match_name
 from bot.render import (
     EquipmentEntry,
+    GroupEntry,
     LabInfo,
     RenderContext,
     Reply,
@@ -84,6 +85,47 @@ async def equipment_answer(
     return equipment_details_reply(entry, detail, ctx)
 
 
+def find_lab(name: str, catalogue: Catalogue, ctx: RenderContext) -> LabInfo | Reply:
+    """The one lab `name` means, or the reply asking which one / saying none."""
+    found = match_name(name, catalogue.lab_candidates(), limit=MAX_CHOICES + 1)
+    if found.kind == "ambiguous":
+        return choose_reply(name, found.chosen, ctx, kind="lab")
+    if found.kind == "none":
+        return not_found_reply(name, found.suggestions, ctx, kind="lab")
+    return found.chosen[0].item
+
+
+async def find_group(
+    name: str, catalogue: Catalogue, api: UserApi, ctx: RenderContext
+) -> GroupEntry | Reply:
+    """The one group `name` means, among every lab's, or the reply asking which one / none."""
+    groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
+    candidates = [
+        Candidate(entry.id, entry.name, entry.lab.name if entry.lab else None, entry)
+        for lab in catalogue.labs
+        for entry in groups[lab.id]
+    ]
+    found = match_name(name, candidates, limit=MAX_CHOICES + 1)
+    if found.kind == "ambiguous":
+        return choose_reply(name, found.chosen, ctx, kind="group")
+    if found.kind == "none":
+        return not_found_reply(name, found.suggestions, ctx, kind="group")
+    return found.chosen[0].item
+
+
+async def group_members(
+    entry: GroupEntry, catalogue: Catalogue, api: UserApi
+) -> list[EquipmentEntry]:
+    """The equipment in a group, named by the catalogue where it can."""
+    group = await api.group(entry.id)
+    return [
+        catalogue.equipment_by_id(ref.id)
+        or EquipmentEntry(ref.id, ref.name or f"Equipment {ref.id}", entry.lab)
+        for ref in group.equipment
+        if ref.id is not None
+    ]
+
+
 async def groups_answer(
     intent: Groups, catalogue: Catalogue, api: UserApi, ctx: RenderContext
 ) -> Reply:
@@ -91,12 +133,10 @@ async def groups_answer(
     labs: Sequence[LabInfo] = catalogue.labs
     chosen: LabInfo | None = None
     if intent.lab and intent.lab.strip():
-        found = match_name(intent.lab, catalogue.lab_candidates(), limit=MAX_CHOICES + 1)
-        if found.kind == "ambiguous":
-            return choose_reply(intent.lab, found.chosen, ctx, kind="lab")
-        if found.kind == "none":
-            return not_found_reply(intent.lab, found.suggestions, ctx, kind="lab")
-        chosen = found.chosen[0].item
+        found = find_lab(intent.lab, catalogue, ctx)
+        if isinstance(found, Reply):
+            return found
+        chosen = found
         labs = [chosen]
     groups = await catalogue.groups(api, [lab.id for lab in labs])
     by_lab = [(lab, list(groups[lab.id])) for lab in labs if groups[lab.id] or chosen]
@@ -108,23 +148,7 @@ async def group_answer(
     intent: GroupDetail, catalogue: Catalogue, api: UserApi, ctx: RenderContext
 ) -> Reply:
     """One group and its equipment, named by the catalogue where it can."""
-    groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
-    candidates = [
-        Candidate(entry.id, entry.name, entry.lab.name if entry.lab else None, entry)
-        for lab in catalogue.labs
-        for entry in groups[lab.id]
-    ]
-    found = match_name(intent.name, candidates, limit=MAX_CHOICES + 1)
-    if found.kind == "ambiguous":
-        return choose_reply(intent.name, found.chosen, ctx, kind="group")
-    if found.kind == "none":
-        return not_found_reply(intent.name, found.suggestions, ctx, kind="group")
-    entry = found.chosen[0].item
-    group = await api.group(entry.id)
-    members = [
-        catalogue.equipment_by_id(ref.id)
-        or EquipmentEntry(ref.id, ref.name or f"Equipment {ref.id}", entry.lab)
-        for ref in group.equipment
-        if ref.id is not None
-    ]
-    return group_reply(entry, members, ctx)
+    entry = await find_group(intent.name, catalogue, api, ctx)
+    if isinstance(entry, Reply):
+        return entry
+    return group_reply(entry, await group_members(entry, catalogue, api), ctx)

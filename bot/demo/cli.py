@@ -109,6 +109,7 @@ class _NoTraces(logging.Formatter):
 
 def _quiet_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)  # whatever level a library's logger is held at
     handler.setFormatter(_NoTraces("cmbot demo: %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

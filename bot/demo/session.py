@@ -4,7 +4,8 @@ Each line goes in the way Slack would send it: `/cm …` as a signed slash comma
 as an app_mention in #lab, anything else as a DM, a `:click` as a signed block_actions
 payload. What comes back is read from the fake Slack (response-URL posts, messages the person
 can see, their Home tab) and rendered by `bot.demo.terminal`. Lines starting with `:` are the
-demo's own: preview today's digest, switch person, open the Home tab, press a button.
+demo's own: preview today's digest, switch person, open the Home tab, press a button, reply in
+the thread of the last mention, or take the tour.
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ CALLBACK_PATH = "/clustermarket/oauth/callback"
 DEMO_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/cm …", "a slash command, as in Slack: /cm bookings today"),
     ("@cmbot …", "mention the bot in #lab: @cmbot is the nanodrop free at 3?"),
+    (":reply …", "@cmbot again in the thread of your last mention: :reply and tomorrow?"),
     ("anything else", "a direct message to the bot: who has the nanodrop tomorrow?"),
+    (":tour", "a few questions asked for you: a follow-up in a thread, what's free now"),
     (":digest", "preview today's daily digest for you (nothing is sent)"),
     (":user NAME", "be someone else: zoe, margaret, jose or emily (linked on first use)"),
     (":home", "open the bot's Home tab"),
@@ -68,7 +71,17 @@ DEMO_COMMANDS: tuple[tuple[str, str], ...] = (
     (":help", "this list, then the bot's own /cm help"),
     (":quit", "leave (Ctrl-D works too)"),
 )
-_DEMO_WORDS = ("help", "digest", "user", "home", "click", "quit", "exit")
+_DEMO_WORDS = ("help", "digest", "user", "home", "click", "reply", "tour", "quit", "exit")
+TOUR = (
+    "@cmbot is the nanodrop free at 3?",
+    ":reply and tomorrow?",
+    ":reply what about the qubit?",
+    "what's free now?",
+    "anything free in the sequencing group this afternoon?",
+    "and tomorrow?",
+)
+"""The tour: a question in #lab, two follow-ups in its thread, and questions about all the
+equipment in a DM, the last one a follow-up too."""
 _MENTION = re.compile(r"@cmbot\b[,:]?", re.IGNORECASE)
 
 
@@ -172,6 +185,7 @@ class DemoSession:
         self.quiet = quiet
         self.done = False
         self.shown: list[Shown] = []
+        self.thread_ts: str | None = None  # the person's last mention in #lab, for :reply
         self._late: _Mark | None = None  # where an unanswered input left off
         self.command = world.settings.SLACK_COMMAND
         fake = world.fake
@@ -262,6 +276,10 @@ class DemoSession:
             return await self._home()
         if name in ("click", "press"):
             return await self._click(rest)
+        if name == "reply":
+            return await self._reply_in_thread(rest)
+        if name == "tour":
+            return await self._tour()
         if name in ("quit", "exit", "q"):
             self.done = True
             return []
@@ -288,6 +306,19 @@ class DemoSession:
     async def _mention(self, text: str) -> list[str]:
         mark = self._mark()
         await self.world.slack.mention(text, user_id=self.person.user_id, channel=DEMO_CHANNEL)
+        self.thread_ts = self.world.fake.messages_in(DEMO_CHANNEL)[-1].ts
+        return await self._collect(mark)
+
+    async def _reply_in_thread(self, text: str) -> list[str]:
+        """@cmbot again, in the thread of the last mention: a follow-up there."""
+        if self.thread_ts is None:
+            return [self._note("Ask @cmbot something in #lab first; :reply answers in its thread.")]
+        if not text:
+            return [self._note("Say what to reply, e.g. :reply and tomorrow?")]
+        mark = self._mark()
+        await self.world.slack.mention(
+            text, user_id=self.person.user_id, channel=DEMO_CHANNEL, thread_ts=self.thread_ts
+        )
         return await self._collect(mark)
 
     async def _direct_message(self, text: str) -> list[str]:
@@ -465,6 +496,16 @@ class DemoSession:
         out.extend(await self._slash("help"))
         return out.done()
 
+    async def _tour(self) -> list[str]:
+        """Each line of the tour as if typed at the prompt, with its answer."""
+        out = _Output()
+        out.note(self._note("The tour: each line below is typed for you, as you would type it."))
+        for line in TOUR:
+            prompt = self.style.paint(f"{self.person.name} ›", "bold", "primary")
+            out.add(f"{prompt} {line}")
+            out.extend(await self._say(line))
+        return out.done()
+
     async def _switch(self, name: str) -> list[str]:
         everyone = ", ".join(f"{p.name} ({p.real_name})" for p in PEOPLE)
         if not name:
@@ -476,6 +517,7 @@ class DemoSession:
             return [self._note(f"You are already {person.real_name}.")]
         self.person = person
         self.shown = []
+        self.thread_ts = None
         self._late = None
         out = _Output()
         out.note(self._note(f"You are now {person.real_name} (@{person.name}, {person.tz})."))

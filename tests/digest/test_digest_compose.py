@@ -264,7 +264,7 @@ def test_instruments_out_of_service_are_named_with_their_status() -> None:
     ]
     assert lab.booking_count == 2 and not lab.empty and lab.unread == 1
     text = check(channel_digest_message(lab, owner_user_id="U1"))
-    assert "🛠 Under Maintenance" in text and "🔴 Out of order" in text
+    assert "🛠 Under Maintenance" in text and "⛔ Out of order" in text
     assert "Nothing booked." in text and "2 bookings on 2 instruments" in text
     assert "1 booking could not be read" in text
 
