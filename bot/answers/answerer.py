@@ -296,7 +296,8 @@ class Answerer:
             return await self._schedule(intent, api, asker, ctx)
         if isinstance(intent, Free):
             return await self._free(intent, api, asker, ctx)
-        asking = Asking(api, link, asker.tz, ctx, lambda: self._catalogue(api))
+        many = self.client.for_user(asker.key, sequential=True)
+        asking = Asking(api, link, asker.tz, ctx, lambda: self._catalogue(api), many)
         return await answer_newer(intent, asking)
 
     async def _link(self, key: UserKey) -> Link:

@@ -79,7 +79,7 @@ async def what_is_free(intent: WhatIsFree, asking: Asking) -> Reply:
     ctx = replace(asking.ctx, intent=replace(intent, when=when))
     if window.end.astimezone(dt.UTC) <= now.astimezone(dt.UTC):
         return window_over_reply(window, ctx)
-    listings = await bookings_of_each(asking.api, entries)
+    listings = await bookings_of_each(asking.many, entries)
     local_now = now.astimezone(tz)
     rows = [
         InstrumentFree(entry, _facts(entry, listing, window, local_now, only_now=when.day == "now"))

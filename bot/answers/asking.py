@@ -27,9 +27,9 @@ from bot.render import EquipmentEntry, RenderContext, Reply
 from bot.render.views import LabInfo
 from bot.store import Link
 
-AT_ONCE = 6
-"""Requests in flight at once for a question about many instruments or groups: enough to
-answer a lab of thirty in a few round trips, few enough not to look like an attack."""
+AT_ONCE = 8
+"""Requests in flight at once for a question about many instruments or groups, each list
+read a page at a time (`Asking.many`): no more than the client sends for one long list."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,13 +38,16 @@ R = TypeVar("R")
 @dataclass(frozen=True)
 class Asking:
     """One question being answered: the asker's API and link, their Slack zone (None when
-    their profile has none), how the answer is shown, and their catalogue on demand."""
+    their profile has none), how the answer is shown, and their catalogue on demand. `many`
+    is the same API reading each list a page at a time, for questions that read many lists
+    at once (`each_at_most` bounds how many)."""
 
     api: UserApi
     link: Link
     tz: ZoneInfo | None
     ctx: RenderContext
     catalogue: Callable[[], Awaitable[Catalogue]]
+    many: UserApi
 
     @property
     def now(self) -> dt.datetime:

@@ -69,7 +69,8 @@ def next_free_reply(
     if _same(slot.end, facts.horizon):
         tail = "nothing else is booked in the next 30 days."
     else:
-        tail = f"for {duration(slot.minutes)}, until {moment_words(slot.end, tz, today)}."
+        start_day = slot.start.astimezone(tz).date()
+        tail = f"for {duration(slot.minutes)}, until {moment_words(slot.end, tz, start_day)}."
     emoji = free.emoji
     lines = [f"*{escape(lead)}* — {escape(tail)}"]
     plain = f"{name}: {lead} — {tail}"
