@@ -29,7 +29,8 @@ STOP_TIMEOUT = 10.0
 EXAMPLES = (
     "/cm bookings today",
     "@cmbot is the nanodrop free at 3?",
-    "/cm digest on 08:00",
+    ":reply and tomorrow?",
+    "what's free now?",
 )
 
 
@@ -142,6 +143,8 @@ def _banner(person: Person, style: Style) -> str:
         [("Type what you would type in Slack:", plain)],
         tries,
         [
+            (":tour", bold),
+            (" asks a few for you, ", plain),
             (":digest", bold),
             (" previews today's digest, ", plain),
             (":user emily", bold),
