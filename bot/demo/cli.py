@@ -19,9 +19,9 @@ from collections.abc import Coroutine, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from bot.demo.session import DemoSession, find_person
+from bot.demo.session import DemoSession
 from bot.demo.terminal import Style, paint_line, wrap
-from bot.demo.world import PEOPLE, Person, World
+from bot.demo.world import PEOPLE, Person, World, find_person
 
 T = TypeVar("T")
 

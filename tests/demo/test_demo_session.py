@@ -239,11 +239,11 @@ async def test_click_without_a_button_and_quit(session: DemoSession) -> None:
 
 async def test_a_slow_bot_gets_a_kind_no_reply_line_not_a_hang(own_session: DemoSession) -> None:
     session = own_session
-    session.reply_timeout = 0.3
+    session.inbox.reply_timeout = 0.3
     session.world.sandbox.knobs.latency = 1.0
     shown = await say(session, "/cm labs")
     assert "No reply from cmbot within 0.3 seconds" in shown
-    session.reply_timeout = 10.0
+    session.inbox.reply_timeout = 10.0
     session.world.sandbox.knobs.latency = 0.0
     both = await say(session, "/cm me")
     assert "Your labs" in both  # the late answer, shown with the next input
