@@ -4,6 +4,7 @@ instrument in detail, the groups of a lab and one group's contents."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from bot.answers.catalogue import Catalogue
 from bot.clustermarket.errors import Forbidden, NotFound
@@ -23,8 +24,10 @@ from bot.render import (
     groups_reply,
     not_found_reply,
 )
-from bot.render.choices import MAX_CHOICES
+from bot.render.choices import MAX_CHOICES, Kind
 from bot.render.gaps import Gaps, note_gaps
+
+T = TypeVar("T")
 
 
 async def find_equipment(
@@ -85,14 +88,21 @@ async def equipment_answer(
     return equipment_details_reply(entry, detail, ctx)
 
 
+def _one_named(
+    name: str, candidates: Sequence[Candidate[T]], ctx: RenderContext, kind: Kind
+) -> T | Reply:
+    """The one candidate `name` means, or the reply asking which one / saying none."""
+    found = match_name(name, candidates, limit=MAX_CHOICES + 1)
+    if found.kind == "ambiguous":
+        return choose_reply(name, found.chosen, ctx, kind=kind)
+    if found.kind == "none":
+        return not_found_reply(name, found.suggestions, ctx, kind=kind)
+    return found.chosen[0].item
+
+
 def find_lab(name: str, catalogue: Catalogue, ctx: RenderContext) -> LabInfo | Reply:
     """The one lab `name` means, or the reply asking which one / saying none."""
-    found = match_name(name, catalogue.lab_candidates(), limit=MAX_CHOICES + 1)
-    if found.kind == "ambiguous":
-        return choose_reply(name, found.chosen, ctx, kind="lab")
-    if found.kind == "none":
-        return not_found_reply(name, found.suggestions, ctx, kind="lab")
-    return found.chosen[0].item
+    return _one_named(name, catalogue.lab_candidates(), ctx, "lab")
 
 
 async def find_group(
@@ -105,12 +115,7 @@ async def find_group(
         for lab in catalogue.labs
         for entry in groups[lab.id]
     ]
-    found = match_name(name, candidates, limit=MAX_CHOICES + 1)
-    if found.kind == "ambiguous":
-        return choose_reply(name, found.chosen, ctx, kind="group")
-    if found.kind == "none":
-        return not_found_reply(name, found.suggestions, ctx, kind="group")
-    return found.chosen[0].item
+    return _one_named(name, candidates, ctx, "group")
 
 
 async def group_members(

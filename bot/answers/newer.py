@@ -4,7 +4,8 @@ is, who looks after it, which group it is in. One module per kind; this one disp
 
 from __future__ import annotations
 
-from typing import assert_never
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.answers.anywhere import what_is_free
 from bot.answers.asking import Asking
@@ -23,30 +24,18 @@ from bot.questions.intents import (
 from bot.render import Reply
 
 Newer = WhatIsFree | NextFree | WhoIsOn | MyNextBooking | BookedHours | MyHours | EquipmentFact
-NEWER_TYPES: tuple[type, ...] = (
-    WhatIsFree,
-    NextFree,
-    WhoIsOn,
-    MyNextBooking,
-    BookedHours,
-    MyHours,
-    EquipmentFact,
-)
+_ANSWERS: dict[type, Callable[[Any, Asking], Awaitable[Reply]]] = {
+    WhatIsFree: what_is_free,
+    NextFree: next_free_answer,
+    WhoIsOn: who_is_on_answer,
+    MyNextBooking: my_next_booking_answer,
+    BookedHours: booked_hours_answer,
+    MyHours: my_hours_answer,
+    EquipmentFact: fact_answer,
+}
+"""Each kind and its answer: a new kind is a row here and a module of its own."""
+NEWER_TYPES: tuple[type, ...] = tuple(_ANSWERS)
 
 
 async def answer_newer(intent: Newer, asking: Asking) -> Reply:
-    if isinstance(intent, WhatIsFree):
-        return await what_is_free(intent, asking)
-    if isinstance(intent, NextFree):
-        return await next_free_answer(intent, asking)
-    if isinstance(intent, WhoIsOn):
-        return await who_is_on_answer(intent, asking)
-    if isinstance(intent, MyNextBooking):
-        return await my_next_booking_answer(intent, asking)
-    if isinstance(intent, BookedHours):
-        return await booked_hours_answer(intent, asking)
-    if isinstance(intent, MyHours):
-        return await my_hours_answer(intent, asking)
-    if isinstance(intent, EquipmentFact):
-        return await fact_answer(intent, asking)
-    assert_never(intent)
+    return await _ANSWERS[type(intent)](intent, asking)

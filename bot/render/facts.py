@@ -39,30 +39,50 @@ def _reply(
     return finish(ctx, escape(plain), [*head, kit.section(bold)], buttons=buttons, share=known)
 
 
+def _one_fact(
+    entry: EquipmentEntry,
+    value: str | None,
+    ctx: RenderContext,
+    *,
+    says: str,
+    missing: str,
+    look: str,
+) -> Reply:
+    """`says` with the instrument's {name}, the {value} and its {lab} in bold where they go;
+    `missing` and where to `look` when Clustermarket does not say."""
+    name, lab = one_line(entry.name), _lab(entry)
+    buttons = [_details_button(entry)]
+    if value is None or not value.strip():
+        plain = missing.format(name=name, lab=lab)
+        return _reply(entry, (f"{escape(plain)} {look}", plain), ctx, buttons, known=False)
+    fact = one_line(value)
+    plain = says.format(name=name, value=fact, lab=lab)
+    bold = says.format(name=f"*{escape(name)}*", value=f"*{escape(fact)}*", lab=escape(lab))
+    return _reply(entry, (bold, plain), ctx, buttons, known=True)
+
+
 def room_reply(entry: EquipmentEntry, room: str | None, ctx: RenderContext) -> Reply:
     """Where the instrument is: its room, and its lab."""
-    name = one_line(entry.name)
-    if room is None or not room.strip():
-        plain = f"Clustermarket doesn't say where {name} is{_lab(entry)}."
-        bold = f"📍 {escape(plain)} Its contact will know."
-        return _reply(entry, (bold, plain), ctx, [_details_button(entry)], known=False)
-    place = one_line(room)
-    plain = f"{name} is in {place}{_lab(entry)}."
-    bold = f"📍 *{escape(name)}* is in *{escape(place)}*{escape(_lab(entry))}."
-    return _reply(entry, (bold, plain), ctx, [_details_button(entry)], known=True)
+    return _one_fact(
+        entry,
+        room,
+        ctx,
+        says="📍 {name} is in {value}{lab}.",
+        missing="📍 Clustermarket doesn't say where {name} is{lab}.",
+        look="Its contact will know.",
+    )
 
 
 def contact_reply(entry: EquipmentEntry, contact: str | None, ctx: RenderContext) -> Reply:
     """Who looks after the instrument: its contact person in Clustermarket."""
-    name = one_line(entry.name)
-    if contact is None or not contact.strip():
-        plain = f"Clustermarket names no contact person for {name}{_lab(entry)}."
-        bold = f"👤 {escape(plain)} The lab's manager will know who looks after it."
-        return _reply(entry, (bold, plain), ctx, [_details_button(entry)], known=False)
-    who = one_line(contact)
-    plain = f"{who} looks after {name}{_lab(entry)}."
-    bold = f"👤 *{escape(who)}* looks after *{escape(name)}*{escape(_lab(entry))}."
-    return _reply(entry, (bold, plain), ctx, [_details_button(entry)], known=True)
+    return _one_fact(
+        entry,
+        contact,
+        ctx,
+        says="👤 {value} looks after {name}{lab}.",
+        missing="👤 Clustermarket names no contact person for {name}{lab}.",
+        look="The lab's manager will know who looks after it.",
+    )
 
 
 def groups_of_reply(
