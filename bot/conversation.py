@@ -338,7 +338,8 @@ class Conversation:
         channel = resume.get("channel")
         thread_ts = resume.get("thread_ts")
         in_thread = isinstance(channel, str) and isinstance(thread_ts, str)
-        asked = Asked(key=key, channel_id=channel if isinstance(channel, str) else None, page=page)
+        where = channel if isinstance(channel, str) else None
+        asked = Asked(key=key, channel_id=where, page=page, direct=in_a_dm(where))
         reply = await self.reply(intent, asked)
         if in_thread:
             await self.services.slack.chat_postEphemeral(

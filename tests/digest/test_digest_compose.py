@@ -274,7 +274,7 @@ def test_instruments_out_of_service_are_named_with_their_status() -> None:
         4107: "out_of_order",
     }
     personal = json.dumps(personal_digest_message(mine).blocks, ensure_ascii=False)
-    assert "🔴 Out of order" in personal and "could not be read" in personal
+    assert "⛔ Out of order" in personal and "could not be read" in personal
 
 
 def test_own_bookings_are_found_by_name_when_the_server_gives_no_id() -> None:

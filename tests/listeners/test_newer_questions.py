@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from slack_helpers import EMILY, MARGARET, ZOE, ask, bot_replies, dm_replies, words
+from slack_helpers import EMILY, JOSE, MARGARET, ZOE, ask, bot_replies, dm_replies, words
 
 from bot.demo.world import Person, World
 from bot.fake_slack import Message
@@ -182,3 +182,24 @@ def _elements(reply: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(block.get("accessory"), dict):
             found.append(block["accessory"])
     return [e for e in found if e.get("type") == "button"]
+
+
+async def test_a_dm_asked_before_linking_is_answered_in_the_dm_after(world: World) -> None:
+    prompt = await dm(world, "who's on the nanodrop?", JOSE)
+    assert "cm_connect" in text_of(prompt)
+    url = world.button_url(JOSE.user_id)
+    assert url is not None
+    channel = world.fake.dm_channel_id(JOSE.user_id)
+    before = len(world.fake.messages_in(channel))
+    page = await world.follow_connect_link(url, JOSE)
+    assert page.status_code == 200
+
+    def answered() -> list[Message]:
+        return [
+            m
+            for m in world.fake.messages_in(channel)[before:]
+            if "Who's on" in m.text + str(m.blocks)
+        ]
+
+    answer = (await world.fake.wait_for(answered))[0]
+    assert "NanoDrop One" in text_of(answer) and "cm_share" not in text_of(answer)
