@@ -167,7 +167,7 @@ class Conversation:
             command=self.command,
             audience=asked.audience,
             page=asked.page,
-            shareable=not asked.direct,
+            offer_share=not asked.direct,
         )
 
     async def answer(self, question: Question, asked: Asked) -> Reply:

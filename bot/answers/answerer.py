@@ -123,7 +123,7 @@ class Asker:
 
     `tz` is the Slack profile's zone; without it days are the lab's (an instrument's schedule
     and free time), or the zone all the user's labs share (their bookings), else UTC.
-    `shareable` is False where there is no channel to share in (a DM with the bot).
+    `offer_share` is False where there is no channel to share in (a DM with the bot).
     """
 
     key: UserKey
@@ -132,7 +132,7 @@ class Asker:
     command: str = DEFAULT_COMMAND
     audience: Literal["private", "channel"] = "private"
     page: int = 0
-    shareable: bool = True
+    offer_share: bool = True
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -173,7 +173,7 @@ class Answerer:
             intent=intent,
             page=max(asker.page, 0),
             now=aware(asker.now),
-            shareable=asker.shareable,
+            offer_share=asker.offer_share,
         )
         try:
             return await self._answer(intent, asker, ctx)

@@ -317,7 +317,7 @@ async def test_the_labs_say_how_they_write_dates(world: Bench) -> None:
 
 async def test_in_a_dm_nothing_offers_to_share(world: Bench) -> None:
     for intent in (NextFree("nanodrop"), EquipmentFact("nanodrop", "room")):
-        assert "cm_share" not in check(await world.ask(intent, shareable=False))
+        assert "cm_share" not in check(await world.ask(intent, offer_share=False))
 
 
 # --- unread bookings (the messy dialect) ----------------------------------------------------

@@ -51,8 +51,8 @@ AFTERNOON = When(part="afternoon")
 NASTY = "<!channel> & <b>"
 
 
-def ctx(intent: object, audience: str = "private", shareable: bool = True) -> RenderContext:
-    return RenderContext(intent=intent, now=NOW, audience=audience, shareable=shareable)  # type: ignore[arg-type]
+def ctx(intent: object, audience: str = "private", offer_share: bool = True) -> RenderContext:
+    return RenderContext(intent=intent, now=NOW, audience=audience, offer_share=offer_share)  # type: ignore[arg-type]
 
 
 def entry(index: int, name: str | None = None, lab: object = GENOMICS) -> EquipmentEntry:
@@ -298,7 +298,7 @@ def test_no_share_button_where_there_is_no_channel() -> None:
     shared = check(what_is_free_reply(rows, window, LONDON, ctx(WhatIsFree(NOW_WORDS))))
     assert "cm_share" in shared
     in_dm = check(
-        what_is_free_reply(rows, window, LONDON, ctx(WhatIsFree(NOW_WORDS), shareable=False))
+        what_is_free_reply(rows, window, LONDON, ctx(WhatIsFree(NOW_WORDS), offer_share=False))
     )
     assert "cm_share" not in in_dm
 
