@@ -9,6 +9,7 @@ One SQLite file (WAL mode, foreign keys on), laid out by concern:
 - `states`: OAuth states (single-use, hashed) with the question to resume and PKCE verifier
 - `subscriptions`, `deliveries`: daily digests and their exactly-once deliveries
 - `slack`: users' time zones and Slack event ids already taken
+- `threads`: what each Slack thread or DM was last asked about, for follow-ups
 - `store`: the `Store` facade, whose async methods keep SQLite off the event loop
 
 A new concern is a new repository module, migrations appended to `migrations.py`, and its

@@ -182,6 +182,24 @@ def _migration_8_digest_indexes_and_chores(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9_thread_topics(db: sqlite_utils.Database) -> None:
+    """What each Slack thread (or DM) was last asked about, for follow-ups; short-lived, so
+    expired rows are deleted by time (the index)."""
+    db.execute(
+        """
+        CREATE TABLE thread_topics (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            thread_ts TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, channel_id, thread_ts)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX thread_topics_updated_at ON thread_topics (updated_at)")
+
+
 # Version n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Migration] = [
     _migration_1_initial,
@@ -192,4 +210,5 @@ MIGRATIONS: list[Migration] = [
     _migration_6_pkce_verifier,
     _migration_7_events_by_team,
     _migration_8_digest_indexes_and_chores,
+    _migration_9_thread_topics,
 ]

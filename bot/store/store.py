@@ -27,6 +27,7 @@ from bot.store.links import Links
 from bot.store.slack import SlackCache
 from bot.store.states import OAuthStates
 from bot.store.subscriptions import Subscriptions
+from bot.store.threads import Threads
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,6 +95,7 @@ class Store:
         self.slack = SlackCache(self.database)
         self.subscriptions = Subscriptions(self.database)
         self.deliveries = Deliveries(self.database)
+        self.threads = Threads(self.database)
         self.canary = KeyCanary(self.database, cipher)
         self._threads: dict[Lane, ThreadPoolExecutor] = {
             "write": ThreadPoolExecutor(1, thread_name_prefix="cmbot-store-write"),
@@ -173,6 +175,11 @@ class Store:
     cached_tz = _reads("slack", SlackCache.cached_tz)
     cache_tz = _writes("slack", SlackCache.cache_tz)
     first_sight = _writes("slack", SlackCache.first_sight)
+
+    # --- what each thread was last about, for follow-ups ---
+
+    remember_thread = _writes("threads", Threads.remember)
+    recall_thread = _reads("threads", Threads.recall)
 
     # --- digests ---
 
