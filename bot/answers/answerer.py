@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeGuard, assert_never
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,7 +33,7 @@ from bot.clustermarket.models import Booking
 from bot.clustermarket.paging import gather_all
 from bot.clustermarket.statuses import is_active
 from bot.clustermarket.tokens import UserKey
-from bot.clustermarket.user_api import UserApi
+from bot.clustermarket.user_api import Requester, Slice, UserApi
 from bot.questions.commands import (
     DEFAULT_COMMAND,
     Bookings,
@@ -112,6 +110,11 @@ class Asker:
     page: int = 0
 
 
+def own(link: Link) -> Slice:
+    """The linked person's own bookings, of everything their account sees."""
+    return Slice(Requester(link.cm_user_id, link.cm_user_name))
+
+
 def _zone(name: str | None) -> ZoneInfo | None:
     if not name:
         return None
@@ -122,22 +125,13 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 
 class Answerer:
-    def __init__(
-        self,
-        client: ClustermarketClient,
-        store: Store,
-        *,
-        catalogue_ttl: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        """`clock` (seconds, monotonic) times the catalogue cache; tests may replace it."""
+    def __init__(self, client: ClustermarketClient, store: Store) -> None:
         self.client = client
         self.store = store
-        self.catalogues = CatalogueCache(catalogue_ttl, clock=clock)
+        self.catalogues = CatalogueCache()
 
     def forget(self, key: UserKey) -> None:
-        """Drop what is cached for a user (call after they disconnect or relink)."""
-        self.catalogues.forget(key)
+        """Drop what is kept for a user (call after they disconnect or relink)."""
         self.client.forget(key)
 
     # -- entry points ------------------------------------------------------------------------
@@ -221,11 +215,11 @@ class Answerer:
         """The user's next active bookings (one under way included), soonest first, with
         what could not be read of the list they came from."""
         link = await self._link(key)
-        bookings = await self.client.for_user(key).bookings()
+        bookings = await self.client.for_user(key).bookings(only=own(link))
         moment = aware(now)
         upcoming = [
             booking
-            for booking in self._own(bookings, link)
+            for booking in bookings
             if is_active(booking.status)
             and booking.start_time is not None
             and (booking.ends_at or booking.start_time) > moment
@@ -274,14 +268,6 @@ class Answerer:
     async def _catalogue(self, api: UserApi) -> Catalogue:
         return await self.catalogues.get(api.key, api)
 
-    @staticmethod
-    def _own(bookings: Sequence[Booking], link: Link) -> list[Booking]:
-        return [
-            booking
-            for booking in bookings
-            if booking.is_requested_by(link.cm_user_id, link.cm_user_name)
-        ]
-
     # -- who and where -----------------------------------------------------------------------
 
     async def _me(self, api: UserApi, asker: Asker, ctx: RenderContext) -> Reply:
@@ -297,12 +283,14 @@ class Answerer:
         tz: dt.tzinfo
         if asker.tz is not None:
             tz = asker.tz
-            bookings = await api.bookings()
+            bookings = await api.bookings(only=own(link))
         else:
-            bookings, catalogue = await gather_all(api.bookings(), self._catalogue(api))
+            bookings, catalogue = await gather_all(
+                api.bookings(only=own(link)), self._catalogue(api)
+            )
             tz = _zone(catalogue.common_zone()) or dt.UTC
         window = resolve(intent.when, tz, ctx.now or dt.datetime.now(dt.UTC))
-        chosen = in_window(self._own(bookings, link), window)
+        chosen = in_window(bookings, window)
         reply = bookings_reply(by_local_day(chosen, window), window, tz, ctx)
         return note_gaps(reply, Gaps(bookings.unread, "booking", partial=bookings.partial))
 
