@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
-from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.user_api import Requester
 from bot.demo.terminal import (
     Names,
     Style,
@@ -40,6 +40,7 @@ from bot.demo.terminal import (
 from bot.demo.world import PEOPLE, Person, World
 from bot.digest.commands import digest_summary
 from bot.digest.compose import personal_digest
+from bot.digest.fetching import own_bookings
 from bot.fake_slack import Message
 from bot.render.actions import CONNECT
 from bot.render.digest import personal_digest_message
@@ -507,20 +508,21 @@ class DemoSession:
             ]
         zone = await user_zone(services.slack, services.store, key) or ZoneInfo("UTC")
         today = dt.datetime.now(zone).date()
-        api = services.clustermarket.for_user(key)
         try:
-            bookings, equipment = await gather_all(api.bookings(), api.equipment_list())
+            fetched = await own_bookings(
+                services.clustermarket, Requester(link.cm_user_id, link.cm_user_name)
+            )(key)
         except (NotLinked, ReconnectRequired):
             return [self._note(f"The link no longer works: {self.command} connect renews it.")]
         except ClustermarketError:
             return [self._note("Clustermarket isn't answering just now; try :digest again.")]
         digest = personal_digest(
-            bookings,
+            fetched.bookings,
             link.cm_user_id,
             today,
             zone,
             cm_user_name=link.cm_user_name,
-            equipment=equipment,
+            equipment=fetched.equipment,
         )
         reply = personal_digest_message(digest, command=self.command)
         summary = await digest_summary(services.store, key)
