@@ -28,6 +28,7 @@ from bot.clustermarket.models import (
     FLAT_NESTING,
     AccountSummary,
     Booking,
+    BookingDetails,
     EquipmentSummary,
     GroupSummary,
 )
@@ -44,6 +45,7 @@ ONE_KEYS = ("data", "booking", "equipment", "account", "group", "user", "record"
 
 _NEEDS: dict[type[BaseModel], frozenset[str]] = {
     Booking: frozenset({"start_time"}),
+    BookingDetails: frozenset({"start_time"}),
     EquipmentSummary: frozenset({"id"}),
     AccountSummary: frozenset({"id"}),
     GroupSummary: frozenset({"id"}),
@@ -61,10 +63,11 @@ def field_names(model: type[BaseModel]) -> dict[str, str]:
             for choice in alias.choices:
                 if isinstance(choice, str):
                     names.setdefault(choice, field)
-    if model is Booking:
+    if issubclass(model, Booking):
         for field, pairs in FLAT_NESTING.items():
-            for flat, _ in pairs:
-                names.setdefault(flat, field)
+            if field in model.model_fields:
+                for flat, _ in pairs:
+                    names.setdefault(flat, field)
     return names
 
 

@@ -26,6 +26,7 @@ from bot.clustermarket.models import (
     Account,
     AccountSummary,
     Booking,
+    BookingDetails,
     BookingEquipment,
     Equipment,
     EquipmentSummary,
@@ -163,14 +164,15 @@ class UserApi:
             "/bookings", {"provider_account": provider_account}, lab=provider_account, only=only
         )
 
-    async def booking(self, booking_id: int) -> Booking:
-        async def fetch() -> Booking:
+    async def booking(self, booking_id: int) -> BookingDetails:
+        async def fetch() -> BookingDetails:
             return await self._booking(booking_id)
 
         return await self.keep("bookings", f"/bookings/{int(booking_id)}", fetch)
 
-    async def _booking(self, booking_id: int) -> Booking:
-        booking = await self._client._get_one(self.key, f"/bookings/{int(booking_id)}", Booking)
+    async def _booking(self, booking_id: int) -> BookingDetails:
+        path = f"/bookings/{int(booking_id)}"
+        booking = await self._client._get_one(self.key, path, BookingDetails)
         if is_naive(booking):
             zones = await self.lab_zones()
             placed, _, _ = await self._place([booking], zones, lab=None, where="the booking")
