@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from bot.clustermarket.errors import (
     BadResponse,
@@ -48,13 +50,40 @@ _SCOPE_WORDS = re.compile(r"\b(read_[a-z_]+|write_[a-z_]+)\b")
 
 def make_http_client(limits: httpx.Limits | None = None) -> httpx.AsyncClient:
     """The process's pooled HTTP client, with explicit timeouts, and a pool sized for the
-    default `UpstreamLimits` unless `limits` says otherwise."""
+    default `UpstreamLimits` unless `limits` says otherwise.
+
+    httpx's interface over aiohttp's connection pool (httpx-aiohttp, by an httpx maintainer):
+    httpcore's own pool walks every connection, polling idle sockets, on each request's start
+    and end (pydantic/httpx2#1169, encode/httpcore#1035). Measured here, 2,000 requests at
+    200 ms through a 208-connection pool took 19.7 s of CPU with httpcore and 1.2 s with
+    aiohttp's.
+    """
     return httpx.AsyncClient(
         timeout=DEFAULT_TIMEOUT,
-        limits=limits or UpstreamLimits().pool(),
+        transport=_Transport(limits=limits or UpstreamLimits().pool()),
         headers={"User-Agent": "cmbot/0.1"},
         follow_redirects=False,
     )
+
+
+class _Transport(AiohttpTransport):
+    """httpx-aiohttp's transport, naming failures as httpcore would: it calls every lost
+    connection a connect timeout (a refused connection too)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except httpx.ConnectTimeout as error:
+            cause = error.__cause__
+            if isinstance(cause, aiohttp.ServerTimeoutError | aiohttp.SocketTimeoutError):
+                raise
+            if isinstance(cause, aiohttp.ClientConnectorError):
+                raise httpx.ConnectError(str(error), request=request) from cause
+            if isinstance(cause, aiohttp.ServerDisconnectedError):
+                raise httpx.RemoteProtocolError(str(error), request=request) from cause
+            if isinstance(cause, aiohttp.ClientConnectionError):
+                raise httpx.ReadError(str(error), request=request) from cause
+            raise
 
 
 @dataclass
