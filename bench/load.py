@@ -32,17 +32,18 @@ import asyncio
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
+from httpx_aiohttp import AiohttpTransport
+from old_code import BEFORE_ISSUE_12, ROOT, memory_mib, old_tree
 
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.demo.world import free_port
@@ -51,8 +52,6 @@ from bot.fake_slack.server import ResponseUrlPost
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-OLD_REF = "91483e4"
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
 DEMO_USERS = tuple(range(15001, 15013))
 QUESTION = "labs"
@@ -90,29 +89,6 @@ def percentile(values: list[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def memory_mib(pid: int) -> tuple[float, float]:
-    """(resident now, peak resident) of a process, in MiB."""
-    fields: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0]) / 1024
-    return fields["VmRSS"], fields["VmHWM"]
-
-
-@contextmanager
-def old_tree(ref: str) -> Iterator[Path]:
-    """The repository at `ref`, exported into a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="cmbot-old-") as folder:
-        archive = subprocess.run(  # noqa: S603 - git, a fixed argument list
-            ["git", "-C", str(ROOT), "archive", ref],  # noqa: S607
-            check=True,
-            capture_output=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)  # noqa: S603, S607
-        yield Path(folder)
 
 
 def build_database(path: Path, key: str, sandbox: Sandbox, fake: FakeSlack, users: int) -> None:
@@ -210,9 +186,10 @@ async def bot_ack_p99(bot: Bot) -> float | None:
 
 
 def requester(bot: Bot, fake: FakeSlack) -> SlackRequester:
-    http = httpx.AsyncClient(
-        timeout=120.0, limits=httpx.Limits(max_connections=None, max_keepalive_connections=1000)
-    )
+    """Signed requests to the bot over aiohttp's pool, so that what is measured is the bot,
+    not httpcore's queue (see `make_http_client`)."""
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    http = httpx.AsyncClient(timeout=120.0, transport=AiohttpTransport(limits=limits))
     return SlackRequester(bot.url + "/slack/events", SIGNING_SECRET, fake, http=http)
 
 
@@ -354,6 +331,6 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--latencies", default="0.2,2", help="seconds, comma-separated")
     parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--old-ref", default=OLD_REF, help="the commit 'old' runs")
+    parser.add_argument("--old-ref", default=BEFORE_ISSUE_12, help="the commit 'old' runs")
     parser.add_argument("--only", choices=("old", "new"), help="run one bot only")
     asyncio.run(main(parser.parse_args()))
