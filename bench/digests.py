@@ -49,12 +49,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from children import BEFORE_ISSUE_12, ROOT, child_env, memory_mib, old_tree
 from cryptography.fernet import Fernet
-from old_code import BEFORE_ISSUE_12, ROOT, memory_mib, old_tree
 
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.fake_slack import FakeSlack
-from bot.sandbox import ALL_SCOPES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
+from bot.sandbox import ALL_SCOPES, Sandbox, SandboxKnobs
 from bot.store import Store
 
 DEMO_USERS = tuple(range(15001, 15013))
@@ -232,23 +232,6 @@ async def bursts_of_429(fake: FakeSlack, size: int) -> AsyncIterator[Bursts]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-
-
-def child_env(
-    fake: FakeSlack, sandbox: Sandbox, database: Path, key: str, tree: Path = ROOT
-) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(tree),
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_API_URL": fake.api_url,
-        "CLUSTERMARKET_API_URL": sandbox.api_url,
-        "CLUSTERMARKET_OAUTH_URL": sandbox.oauth_url,
-        "CLUSTERMARKET_CLIENT_ID": DEMO_CLIENT_ID,
-        "CLUSTERMARKET_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        "DATABASE_PATH": str(database),
-        "TOKEN_ENCRYPTION_KEY": key,
-    }
 
 
 async def spawn(

@@ -41,15 +41,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from children import BEFORE_ISSUE_12, ROOT, child_env, memory_mib, old_tree
 from cryptography.fernet import Fernet
 from httpx_aiohttp import AiohttpTransport
-from old_code import BEFORE_ISSUE_12, ROOT, memory_mib, old_tree
 
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.demo.world import free_port
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.fake_slack.server import ResponseUrlPost
-from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
+from bot.sandbox import Sandbox, SandboxKnobs
 from bot.store import Store
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
@@ -129,17 +129,8 @@ async def running_bot(
     """`python -m bot serve` from `tree`, on a free port, until the block ends."""
     port = free_port()
     env = {
-        **os.environ,
-        "PYTHONPATH": str(tree),
-        "SLACK_BOT_TOKEN": fake.bot_token,
+        **child_env(fake, sandbox, database, key, tree),
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "CLUSTERMARKET_API_URL": sandbox.api_url,
-        "CLUSTERMARKET_OAUTH_URL": sandbox.oauth_url,
-        "CLUSTERMARKET_CLIENT_ID": DEMO_CLIENT_ID,
-        "CLUSTERMARKET_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        "DATABASE_PATH": str(database),
-        "TOKEN_ENCRYPTION_KEY": key,
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "HOST": "127.0.0.1",
         "PORT": str(port),

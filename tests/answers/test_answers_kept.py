@@ -96,25 +96,21 @@ async def test_questions_asked_together_share_one_fetch(
 
 @pytest.fixture
 async def clocked(
-    sandbox: Sandbox, oauth: OAuthClient, store: Store, http: httpx.AsyncClient
-) -> AsyncIterator[tuple[ClustermarketClient, list[float]]]:
-    """A client whose cache reads `now[0]` for the time: bookings fresh 30 s, stale 30 more."""
+    sandbox: Sandbox, oauth: OAuthClient, store: Store, http: httpx.AsyncClient, linked: None
+) -> AsyncIterator[tuple[Answerer, list[float]]]:
+    """An answerer for the linked user whose cache reads `now[0]` for the time: bookings
+    fresh 30 s, stale 30 more."""
     now = [0.0]
     async with ClustermarketClient(
         sandbox.api_url, "/me", oauth, store, http=http, clock=lambda: now[0]
     ) as client:
-        yield client, now
+        yield Answerer(client, store), now
 
 
 async def test_a_stale_answer_serves_while_it_is_refreshed_in_the_background(
-    clocked: tuple[ClustermarketClient, list[float]],
-    store: Store,
-    asker: AskerFactory,
-    linked: None,
-    sandbox: Sandbox,
+    clocked: tuple[Answerer, list[float]], asker: AskerFactory, sandbox: Sandbox
 ) -> None:
-    client, now = clocked
-    answerer = Answerer(client, store)
+    answerer, now = clocked
     question = "bookings this week"
     await ask(answerer, question, asker())
     sandbox.stats.reset()
@@ -122,7 +118,7 @@ async def test_a_stale_answer_serves_while_it_is_refreshed_in_the_background(
     now[0] = 40.0  # past fresh (30 s), within stale (30 s more)
     await ask(answerer, question, asker())
     assert sandbox.stats.requests["GET /v1/bookings"] == 0  # answered from what was kept
-    await settled(client)
+    await settled(answerer.client)
     refreshed = sandbox.stats.requests["GET /v1/bookings"]
     assert refreshed > 0  # ...while it was fetched again behind the answer
     now[0] = 60.0  # 20 s after the refresh landed: fresh again
@@ -135,14 +131,9 @@ async def test_a_stale_answer_serves_while_it_is_refreshed_in_the_background(
 
 
 async def test_the_catalogue_lives_minutes_and_bookings_seconds(
-    clocked: tuple[ClustermarketClient, list[float]],
-    store: Store,
-    asker: AskerFactory,
-    linked: None,
-    sandbox: Sandbox,
+    clocked: tuple[Answerer, list[float]], asker: AskerFactory, sandbox: Sandbox
 ) -> None:
-    client, now = clocked
-    answerer = Answerer(client, store)
+    answerer, now = clocked
     await ask(answerer, "schedule nanodrop", asker())
     now[0] = 120.0
     sandbox.stats.reset()

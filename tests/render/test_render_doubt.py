@@ -9,7 +9,7 @@ from render_samples import GENOMICS, LONDON, NANODROP, NOW, ZOE, at, booking, bu
 
 from bot.answers import availability
 from bot.clustermarket.listing import Skipped
-from bot.clustermarket.models import Booking, BookingDetails, EquipmentSummary, Ref
+from bot.clustermarket.models import BookingDetails, EquipmentSummary, Ref
 from bot.questions.commands import Free, Schedule
 from bot.questions.when import When, resolve
 from bot.render import EquipmentEntry, RenderContext, free_reply, schedule_reply
