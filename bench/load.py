@@ -176,24 +176,29 @@ async def bot_ack_p99(bot: Bot) -> float | None:
     return next(edge for edge, count in buckets if count >= 0.99 * total)
 
 
-def requester(bot: Bot, fake: FakeSlack) -> SlackRequester:
+@asynccontextmanager
+async def requester(bot: Bot, fake: FakeSlack) -> AsyncIterator[SlackRequester]:
     """Signed requests to the bot over aiohttp's pool, so that what is measured is the bot,
     not httpcore's queue (see `make_http_client`)."""
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
-    http = httpx.AsyncClient(timeout=120.0, transport=AiohttpTransport(limits=limits))
-    return SlackRequester(bot.url + "/slack/events", SIGNING_SECRET, fake, http=http)
+    transport = AiohttpTransport(limits=limits)
+    async with httpx.AsyncClient(timeout=120.0, transport=transport) as http:
+        yield SlackRequester(bot.url + "/slack/events", SIGNING_SECRET, fake, http=http)
 
 
-async def burst(bot: Bot, fake: FakeSlack, users: int, deadline: float) -> Outcome:
-    """Every user sends one command at the same moment; wait for the answers."""
+async def burst(
+    bot: Bot, fake: FakeSlack, users: int, deadline: float, spread: float = 0.0
+) -> Outcome:
+    """Every user sends one command at the same moment (or, with `spread`, at even intervals
+    over that many seconds); wait for the answers."""
     arrivals = Arrivals()
     fake.responses = arrivals
     outcome = Outcome(users)
     sent: dict[str, float] = {}
-    slack = requester(bot, fake)
 
-    async def one(index: int) -> None:
+    async def one(slack: SlackRequester, index: int) -> None:
         user_id = f"U{index:07d}"
+        await asyncio.sleep(spread * index / users)
         before = time.perf_counter()
         response = await slack.command(QUESTION, user_id=user_id)
         outcome.acks.append(time.perf_counter() - before)
@@ -202,11 +207,11 @@ async def burst(bot: Bot, fake: FakeSlack, users: int, deadline: float) -> Outco
 
     started = time.perf_counter()
     _, peak = memory_mib(bot.pid)
-    await asyncio.gather(*(one(index) for index in range(users)))
+    async with requester(bot, fake) as slack:
+        await asyncio.gather(*(one(slack, index) for index in range(users)))
     while len(arrivals) < users and time.perf_counter() - started < deadline:
         await asyncio.sleep(0.05)
         peak = max(peak, memory_mib(bot.pid)[1])
-    await slack.aclose()
     first_sent = min(sent.values())
     for post in arrivals:
         if REAL_ANSWER not in str(post.body):
@@ -226,7 +231,6 @@ async def steady(bot: Bot, fake: FakeSlack, requests: int, users: int = 100) -> 
     resident memory after the first 100 answers and after all."""
     arrivals = Arrivals()
     fake.responses = arrivals
-    slack = requester(bot, fake)
     questions = ("labs", "me", "equipment nanodrop", "groups")
     sending: set[asyncio.Task[httpx.Response]] = set()
 
@@ -238,25 +242,25 @@ async def steady(bot: Bot, fake: FakeSlack, requests: int, users: int = 100) -> 
         raise RuntimeError(f"only {len(arrivals)} of {count} answers came")
 
     after_100 = 0.0
-    for number in range(requests):
-        if number == 100:
-            await answered(100)
-            after_100 = memory_mib(bot.pid)[0]
-        if number - len(arrivals) >= 50:
-            await answered(number - 49)
-        task = asyncio.create_task(
-            slack.command(questions[number % len(questions)], user_id=f"U{number % users:07d}")
-        )
-        sending.add(task)
-        task.add_done_callback(sending.discard)
-    await answered(requests)
-    await slack.aclose()
+    async with requester(bot, fake) as slack:
+        for number in range(requests):
+            if number == 100:
+                await answered(100)
+                after_100 = memory_mib(bot.pid)[0]
+            if number - len(arrivals) >= 50:
+                await answered(number - 49)
+            question = questions[number % len(questions)]
+            task = asyncio.create_task(slack.command(question, user_id=f"U{number % users:07d}"))
+            sending.add(task)
+            task.add_done_callback(sending.discard)
+        await answered(requests)
     return after_100, memory_mib(bot.pid)[0]
 
 
-def show_burst(latency: float, results: dict[str, Outcome]) -> None:
+def show_burst(latency: float, results: dict[str, Outcome], spread: float) -> None:
     users = next(iter(results.values())).users
-    print(f"{users} users at once, /cm {QUESTION}, sandbox latency {latency * 1000:.0f} ms")
+    when = f"within {spread:g} s" if spread else "at once"
+    print(f"{users} users {when}, /cm {QUESTION}, sandbox latency {latency * 1000:.0f} ms")
     print(
         f"  {'bot':<5}{'answered':>9}{'in 60 s':>9}{'ack p50':>9}{'ack p99':>9}{'bot p99':>9}"
         f"{'ans p50':>9}{'ans p99':>9}{'last':>8}{'peak RSS':>10}"
@@ -298,9 +302,13 @@ async def main(arguments: argparse.Namespace) -> None:
                         trees[bot_name], database, key, sandbox, fake, folder
                     ) as bot:
                         results[bot_name] = await burst(
-                            bot, fake, arguments.users, deadline=max(120.0, latency * 60)
+                            bot,
+                            fake,
+                            arguments.users,
+                            deadline=max(120.0, latency * 60),
+                            spread=arguments.spread,
                         )
-                show_burst(latency, results)
+                show_burst(latency, results, arguments.spread)
             print(f"{arguments.requests} commands, 100 users taking turns, latency 20 ms")
             for bot_name in bots:
                 database = folder / f"{bot_name}-steady.db"
@@ -322,6 +330,9 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--latencies", default="0.2,2", help="seconds, comma-separated")
     parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument(
+        "--spread", type=float, default=0.0, help="seconds the commands arrive over (0: at once)"
+    )
     parser.add_argument("--old-ref", default=BEFORE_ISSUE_12, help="the commit 'old' runs")
     parser.add_argument("--only", choices=("old", "new"), help="run one bot only")
     asyncio.run(main(parser.parse_args()))
