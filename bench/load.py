@@ -1,12 +1,13 @@
 """500 people at once: distinct linked users each sending one slash command, old bot vs new.
 
 Run: .venv/bin/python bench/load.py [--users 500] [--latencies 0.2,2] [--requests 10000]
-                                     [--old-ref 91483e4] [--only old|new]
+                                     [--spread 0] [--old-ref 91483e4] [--only old|new]
 
 The bot runs as `cmbot serve` does (`python -m bot serve`, HTTP mode) in a child process of its
 own, so its CPU and memory are measured alone; this process plays everyone else: the sandbox
 Clustermarket (with `--latency` added to every answer), Slack's Web API and response URLs (the
-fake Slack), and the people, who send signed `/cm labs` commands, all at once. `/cm labs` reads
+fake Slack), and the people, who send signed `/cm labs` commands, all at once (or over
+`--spread` seconds). `/cm labs` reads
 the person's catalogue (their accounts, then each lab's details and equipment: 3 to 11
 requests in two round trips). Each of the N Slack users is linked to one of the sandbox's 12
 accounts, so no two share anything the bot keeps.
