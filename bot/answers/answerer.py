@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,7 +37,7 @@ from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Booking
 from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
-from bot.clustermarket.user_api import UserApi
+from bot.clustermarket.user_api import Requester, Slice, UserApi
 from bot.digest.compose import out_of_service
 from bot.questions.commands import (
     DEFAULT_COMMAND,
@@ -135,6 +133,11 @@ class Asker:
     offer_share: bool = True
 
 
+def own(link: Link) -> Slice:
+    """The linked person's own bookings, of everything their account sees."""
+    return Slice(Requester(link.cm_user_id, link.cm_user_name))
+
+
 def _zone(name: str | None) -> ZoneInfo | None:
     if not name:
         return None
@@ -145,22 +148,13 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 
 class Answerer:
-    def __init__(
-        self,
-        client: ClustermarketClient,
-        store: Store,
-        *,
-        catalogue_ttl: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        """`clock` (seconds, monotonic) times the catalogue cache; tests may replace it."""
+    def __init__(self, client: ClustermarketClient, store: Store) -> None:
         self.client = client
         self.store = store
-        self.catalogues = CatalogueCache(catalogue_ttl, clock=clock)
+        self.catalogues = CatalogueCache()
 
     def forget(self, key: UserKey) -> None:
-        """Drop what is cached for a user (call after they disconnect or relink)."""
-        self.catalogues.forget(key)
+        """Drop what is kept for a user (call after they disconnect or relink)."""
         self.client.forget(key)
 
     # -- entry points ------------------------------------------------------------------------
@@ -255,7 +249,7 @@ class Answerer:
         """The user's next active bookings (one under way included), soonest first, with
         what could not be read of the list they came from."""
         link = await self._link(key)
-        bookings = await self.client.for_user(key).bookings()
+        bookings = await self.client.for_user(key).bookings(only=own(link))
         soonest = upcoming(own_bookings(bookings, link), aware(now), limit)
         return Listing(soonest, skipped=bookings.skipped, partial=bookings.partial)
 
@@ -326,9 +320,11 @@ class Answerer:
         tz: dt.tzinfo
         if asker.tz is not None:
             tz = asker.tz
-            bookings = await api.bookings()
+            bookings = await api.bookings(only=own(link))
         else:
-            bookings, catalogue = await gather_all(api.bookings(), self._catalogue(api))
+            bookings, catalogue = await gather_all(
+                api.bookings(only=own(link)), self._catalogue(api)
+            )
             tz = _zone(catalogue.common_zone()) or dt.UTC
         when, window = read_as(intent.when, tz, ctx.now or dt.datetime.now(dt.UTC))
         ctx = replace(ctx, intent=replace(intent, when=when))

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
-from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.user_api import Requester
 from bot.digest.commands import digest_summary
 from bot.digest.compose import personal_digest
+from bot.digest.fetching import own_bookings
 from bot.render import Reply
 from bot.render.digest import personal_digest_message
 from bot.services import Services
@@ -38,20 +39,20 @@ async def digest_preview(
         )
     zone = await user_zone(services.slack, services.store, key) or ZoneInfo("UTC")
     today = dt.datetime.now(zone).date()
-    api = services.clustermarket.for_user(key)
+    requester = Requester(link.cm_user_id, link.cm_user_name)
     try:
-        bookings, equipment = await gather_all(api.bookings(), api.equipment_list())
+        fetched = await own_bookings(services.clustermarket, requester)(key)
     except (NotLinked, ReconnectRequired):
         return f"The link no longer works: {command} connect renews it."
     except ClustermarketError:
         return "Clustermarket isn't answering just now; try :digest again."
     digest = personal_digest(
-        bookings,
+        fetched.bookings,
         link.cm_user_id,
         today,
         zone,
         cm_user_name=link.cm_user_name,
-        equipment=equipment,
+        equipment=fetched.equipment,
     )
     summary = await digest_summary(services.store, key)
     if summary.personal and summary.time is not None:
