@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
 from bot.listeners import register_listeners
+from bot.slack_session import respond_through
 
 logger = logging.getLogger(__name__)
 
@@ -30,5 +31,6 @@ def build_app(conversation: Conversation) -> AsyncApp:
         )
 
     app.error(log_listener_error)
+    respond_through(app, conversation.services.slack_session)
     register_listeners(app, conversation)
     return app

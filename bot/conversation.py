@@ -2,7 +2,9 @@
 
 Slash commands, mentions, DMs, button clicks and the resumed question after linking all come
 through here, so each gets the same answers, the same connect prompt when the user is not
-linked, and the same kind words when something breaks. No trace ever reaches Slack.
+linked, and the same kind words when something breaks. No trace ever reaches Slack. A
+question in words is read against what its thread was last about, so "and tomorrow?"
+follows up (`bot.thread_topics`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
     Bookings,
+    Clarify,
     Connect,
     DigestOff,
     DigestOn,
@@ -41,9 +44,10 @@ from bot.questions.commands import (
     Unwatch,
     Watch,
     WatchList,
+    parse_command,
 )
-from bot.questions.stand_in import stand_in
-from bot.questions.words import clean_message, parse_question
+from bot.questions.intents import MyHours, MyNextBooking
+from bot.questions.words import clean_message
 from bot.render import (
     Audience,
     Reply,
@@ -59,19 +63,33 @@ from bot.render.errors import error_reply
 from bot.services import Services
 from bot.slack_users import user_zone
 from bot.store import StoreError
+from bot.thread_topics import Thread, ThreadTopics
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Asked:
-    """Who asked, where, and how the answer will be seen."""
+    """Who asked, where, and how the answer will be seen. `direct` is a DM with the bot,
+    which reads like a chat: answers in the DM itself, nothing to share them into."""
 
     key: UserKey
     channel_id: str | None = None
     thread_ts: str | None = None
     audience: Audience = "private"
     page: int = 0
+    direct: bool = False
+
+    @property
+    def thread(self) -> Thread | None:
+        """The conversation a follow-up carries on: the thread, or the whole DM."""
+        if self.channel_id is None:
+            return None
+        if self.direct:
+            return Thread(self.key.team_id, self.channel_id, "")
+        if self.thread_ts is None:
+            return None
+        return Thread(self.key.team_id, self.channel_id, self.thread_ts)
 
 
 @dataclass(frozen=True)
@@ -91,9 +109,15 @@ class Said:
     visible: bool
 
 
+def in_a_dm(channel_id: str | None) -> bool:
+    """Whether a channel id is a DM's (Slack's ids for them start with D)."""
+    return channel_id is not None and channel_id.startswith("D")
+
+
 PERSONAL_INTENTS = (
-    *(Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, DigestOff),
-    *(RemindStatus, RemindOn, RemindOff, WatchList, Watch, Unwatch),
+    *(Bookings, MyNextBooking, MyHours, Me, Connect, Disconnect),
+    *(DigestStatus, DigestOn, DigestOff, RemindStatus, RemindOn, RemindOff),
+    *(WatchList, Watch, Unwatch),
 )
 """Asked in a channel, these are answered to the asker alone (a setting changes once)."""
 
@@ -109,6 +133,7 @@ class Conversation:
         self.services = services
         self.answer_deadline = answer_deadline
         self.command = services.settings.SLACK_COMMAND
+        self.topics = ThreadTopics(services.store)
         self._home_locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -128,7 +153,6 @@ class Conversation:
             return unexpected_error_reply(self.command)
 
     async def _reply(self, intent: Intent, asked: Asked) -> Reply:
-        intent = stand_in(intent, self.command)
         if isinstance(intent, Connect):
             url = self.services.tickets.url(asked.key)
             return connect_prompt(url, reason="requested", command=self.command)
@@ -153,6 +177,7 @@ class Conversation:
             command=self.command,
             audience=asked.audience,
             page=asked.page,
+            offer_share=not asked.direct,
         )
 
     async def answer(self, question: Question, asked: Asked) -> Reply:
@@ -190,15 +215,28 @@ class Conversation:
             "thread_ts": asked.thread_ts,
         }
 
+    async def answer_command(self, text: str, asked: Asked) -> Reply:
+        """A slash command. A date that reads two ways ("4/12") is read the way the user's
+        labs write dates, and asked about only when they do not settle it."""
+        intent = parse_command(text, command=self.command)
+        if isinstance(intent, Clarify):
+            order = await self.services.answerer.date_order(asked.key)
+            if order is not None:
+                intent = parse_command(text, command=self.command, date_order=order)
+        return await self.reply(intent, asked)
+
     async def answer_words(self, text: str, asked: Asked, bot_user_id: str | None) -> Said:
-        """A mention or DM: parse against the names the user can see, answer, decide who sees.
+        """A mention or DM: parse against the names the user can see and what the thread was
+        about, answer, decide who sees.
 
         In a channel a real answer is posted for all (rendered without emails, notes or
         costs); personal questions, prompts, errors and questions back go to the asker alone.
         """
-        vocabulary = await self.services.answerer.vocabulary(asked.key)
+        vocabulary, order = await self.services.answerer.words(asked.key)
         cleaned = clean_message(text, bot_user_id=bot_user_id)
-        intent = stand_in(parse_question(cleaned, vocabulary, command=self.command), self.command)
+        intent = await self.topics.read(
+            cleaned, asked.thread, vocabulary, command=self.command, date_order=order
+        )
         if asked.audience == "private":
             return Said(await self.reply(intent, asked), visible=True)
         if not isinstance(intent, PERSONAL_INTENTS):
@@ -231,12 +269,15 @@ class Conversation:
     # -- buttons -------------------------------------------------------------------------------
 
     async def rerun(self, value: str, asked: Asked) -> Reply:
-        """A More or "which one?" click: the question from the button, asked again privately."""
+        """A More, "which one?" or "did you mean?" click: the question from the button, asked
+        again privately; in a thread it is what the thread is about from now on."""
         try:
             intent, page = decode_intent(value)
         except ValueError:
             return error_reply("stale_button", self.command)
-        return await self.reply(intent, replace(asked, page=page, audience="private"))
+        private = replace(asked, page=page, audience="private", direct=in_a_dm(asked.channel_id))
+        await self.topics.remember(private.thread, intent)
+        return await self.reply(intent, private)
 
     async def share(self, value: str, asked: Asked) -> Shared:
         """A Share click: the answer rendered for the channel, with who shared it.
@@ -309,7 +350,8 @@ class Conversation:
         channel = resume.get("channel")
         thread_ts = resume.get("thread_ts")
         in_thread = isinstance(channel, str) and isinstance(thread_ts, str)
-        asked = Asked(key=key, channel_id=channel if isinstance(channel, str) else None, page=page)
+        where = channel if isinstance(channel, str) else None
+        asked = Asked(key=key, channel_id=where, page=page, direct=in_a_dm(where))
         reply = await self.reply(intent, asked)
         if in_thread:
             await self.services.slack.chat_postEphemeral(
@@ -348,6 +390,7 @@ class Conversation:
                 upcoming = await services.answerer.next_bookings(key, now)
             except ClustermarketError as failure:
                 logger.warning("next bookings for the Home tab: %s", type(failure).__name__)
+        held = await services.answerer.out_of_service(key) if upcoming else {}
         view = home_view(
             linked_as=link.cm_user_name if link is not None else None,
             broken=link is not None and not active,
@@ -359,6 +402,7 @@ class Conversation:
             digest=await digest_summary(services.store, key),
             notify=await notify_summary(services.store, key),
             command=self.command,
+            out_of_service=held,
             links=services.web_links,
         )
         await services.slack.views_publish(user_id=key.user_id, view=view)

@@ -1,28 +1,31 @@
 """Questions answered against Clustermarket, as replies ready for Slack.
 
-`Answerer.answer` takes one of the ten questions (`Question`) and whoever asked (`Asker`)
-and always returns a reply, except when the user has no working link: `NotLinked` and
+`Answerer.answer` takes a question (`Question`) and whoever asked (`Asker`) and always
+returns a reply, except when the user has no working link: `NotLinked` and
 `ReconnectRequired` propagate, because the Slack layer answers those with a connect button
 and resumes the question afterwards. Every other failure becomes a kind reply, never a trace.
 
 Each answer fetches only what it needs: a schedule reads one instrument's bookings, never the
 user's; only the user's own bookings read `/bookings`. Names are resolved against the cached
-catalogue (see `catalogue.py`).
+catalogue (see `catalogue.py`). The kinds asked in words beyond the slash commands are
+answered in `newer.py` and the modules it names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal, TypeGuard, assert_never
+from dataclasses import dataclass, replace
+from typing import Literal, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.answers.asking import Asking, own_bookings, read_as
 from bot.answers.catalogue import Catalogue, CatalogueCache
+from bot.answers.date_order import labs_date_order
 from bot.answers.equipment import equipment_answer, find_equipment, group_answer, groups_answer
 from bot.answers.free_time import availability, aware
+from bot.answers.newer import NEWER_TYPES, Newer, answer_newer
+from bot.answers.timing import upcoming
 from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.errors import (
     ClustermarketError,
@@ -33,12 +36,13 @@ from bot.clustermarket.errors import (
 from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Booking
 from bot.clustermarket.paging import gather_all
-from bot.clustermarket.statuses import is_active
 from bot.clustermarket.tokens import UserKey
-from bot.clustermarket.user_api import UserApi
+from bot.clustermarket.user_api import Requester, Slice, UserApi
+from bot.digest.compose import out_of_service
 from bot.questions.commands import (
     DEFAULT_COMMAND,
     Bookings,
+    Clarify,
     EquipmentSearch,
     Free,
     GroupDetail,
@@ -51,7 +55,7 @@ from bot.questions.commands import (
     Unknown,
 )
 from bot.questions.days import by_local_day, in_window
-from bot.questions.when import resolve
+from bot.questions.timewords import DateOrder
 from bot.questions.words import NO_VOCABULARY, Vocabulary
 from bot.render import (
     EquipmentEntry,
@@ -67,20 +71,34 @@ from bot.render import (
     schedule_reply,
 )
 from bot.render.booking import booking_details_reply
+from bot.render.choices import options_reply
 from bot.render.errors import missing_scope_reply
 from bot.render.gaps import Gaps, note_gaps
+from bot.render.help import unknown_reply
 from bot.render.weblinks import WebLinks
 from bot.store import Link, Store
 
 logger = logging.getLogger(__name__)
 
 Question = (
-    Help | Unknown | Me | Labs | EquipmentSearch | Groups | GroupDetail | Bookings | Schedule | Free
+    Help
+    | Unknown
+    | Clarify
+    | Me
+    | Labs
+    | EquipmentSearch
+    | Groups
+    | GroupDetail
+    | Bookings
+    | Schedule
+    | Free
+    | Newer
 )
-"""The intents `Answerer.answer` takes: everything but linking and digests."""
+"""The intents `Answerer.answer` takes: everything but linking, digests, reminders, watches."""
 QUESTION_TYPES: tuple[type, ...] = (
     Help,
     Unknown,
+    Clarify,
     Me,
     Labs,
     EquipmentSearch,
@@ -89,6 +107,7 @@ QUESTION_TYPES: tuple[type, ...] = (
     Bookings,
     Schedule,
     Free,
+    *NEWER_TYPES,
 )
 
 
@@ -103,6 +122,7 @@ class Asker:
 
     `tz` is the Slack profile's zone; without it days are the lab's (an instrument's schedule
     and free time), or the zone all the user's labs share (their bookings), else UTC.
+    `offer_share` is False where there is no channel to share in (a DM with the bot).
     """
 
     key: UserKey
@@ -111,6 +131,12 @@ class Asker:
     command: str = DEFAULT_COMMAND
     audience: Literal["private", "channel"] = "private"
     page: int = 0
+    offer_share: bool = True
+
+
+def own(link: Link) -> Slice:
+    """The linked person's own bookings, of everything their account sees."""
+    return Slice(Requester(link.cm_user_id, link.cm_user_name))
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -124,24 +150,16 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 class Answerer:
     def __init__(
-        self,
-        client: ClustermarketClient,
-        store: Store,
-        *,
-        catalogue_ttl: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
-        links: WebLinks | None = None,
+        self, client: ClustermarketClient, store: Store, *, links: WebLinks | None = None
     ) -> None:
-        """`clock` (seconds, monotonic) times the catalogue cache; tests may replace it.
-        `links` point answers at the Clustermarket web app."""
+        """`links` point answers at the Clustermarket web app."""
         self.client = client
         self.store = store
         self.links = links
-        self.catalogues = CatalogueCache(catalogue_ttl, clock=clock)
+        self.catalogues = CatalogueCache()
 
     def forget(self, key: UserKey) -> None:
-        """Drop what is cached for a user (call after they disconnect or relink)."""
-        self.catalogues.forget(key)
+        """Drop what is kept for a user (call after they disconnect or relink)."""
         self.client.forget(key)
 
     # -- entry points ------------------------------------------------------------------------
@@ -154,6 +172,7 @@ class Answerer:
             intent=intent,
             page=max(asker.page, 0),
             now=aware(asker.now),
+            offer_share=asker.offer_share,
             links=self.links,
         )
         try:
@@ -201,11 +220,10 @@ class Answerer:
         tz = asker.tz or _zone(lab.timezone if lab else catalogue.common_zone()) or dt.UTC
         return booking_details_reply(booking, tz, ctx)
 
-    async def vocabulary(self, key: UserKey) -> Vocabulary:
-        """The names this user can see, for finding them inside a sentence; none if unlinked.
-
-        Raises nothing: a question in words is still parsed (more roughly) without names.
-        """
+    async def words(self, key: UserKey) -> tuple[Vocabulary, DateOrder | None]:
+        """The names this user can see, for finding them inside a sentence, and how their
+        labs write "4/12"; neither when unlinked. Raises nothing: a question in words is
+        still read (more roughly) without them."""
         try:
             await self._link(key)
             api = self.client.for_user(key)
@@ -213,12 +231,23 @@ class Answerer:
             groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
         except ClustermarketError as failure:
             logger.info("no vocabulary for a question in words: %s", type(failure).__name__)
-            return NO_VOCABULARY
-        return Vocabulary(
+            return NO_VOCABULARY, None
+        vocabulary = Vocabulary(
             equipment=[entry.name for entry in catalogue.equipment],
             groups=[group.name for entries in groups.values() for group in entries],
             labs=[lab.name for lab in catalogue.labs],
         )
+        return vocabulary, labs_date_order(lab.timezone for lab in catalogue.labs)
+
+    async def date_order(self, key: UserKey) -> DateOrder | None:
+        """How the user's labs write "4/12" (None: they do not agree, or nothing is known,
+        so a date that reads two ways is asked about). Raises nothing."""
+        try:
+            await self._link(key)
+            catalogue = await self._catalogue(self.client.for_user(key))
+        except ClustermarketError:
+            return None
+        return labs_date_order(lab.timezone for lab in catalogue.labs)
 
     async def next_bookings(
         self, key: UserKey, now: dt.datetime, limit: int = 5
@@ -226,19 +255,18 @@ class Answerer:
         """The user's next active bookings (one under way included), soonest first, with
         what could not be read of the list they came from."""
         link = await self._link(key)
-        bookings = await self.client.for_user(key).bookings()
-        moment = aware(now)
-        upcoming = [
-            booking
-            for booking in self._own(bookings, link)
-            if is_active(booking.status)
-            and booking.start_time is not None
-            and (booking.ends_at or booking.start_time) > moment
-        ]
-        upcoming.sort(key=lambda booking: (booking.start_time or moment, booking.id or 0))
-        return Listing(
-            upcoming[: max(limit, 0)], skipped=bookings.skipped, partial=bookings.partial
-        )
+        bookings = await self.client.for_user(key).bookings(only=own(link))
+        soonest = upcoming(own_bookings(bookings, link), aware(now), limit)
+        return Listing(soonest, skipped=bookings.skipped, partial=bookings.partial)
+
+    async def out_of_service(self, key: UserKey) -> dict[int, str]:
+        """The status of each instrument the user can see that is not available, by id; none
+        when they cannot be read (raises nothing: the caller shows bookings all the same)."""
+        try:
+            return out_of_service(await self.client.for_user(key).equipment_list())
+        except ClustermarketError as failure:
+            logger.info("no equipment statuses: %s", type(failure).__name__)
+            return {}
 
     # -- dispatch ----------------------------------------------------------------------------
 
@@ -246,7 +274,9 @@ class Answerer:
         if isinstance(intent, Help):
             return help_reply(ctx, topic=intent.topic, suggestion=intent.suggestion)
         if isinstance(intent, Unknown):
-            return help_reply(ctx, suggestion=intent.suggestion, unknown=intent.text)
+            return unknown_reply(intent.text, intent.suggestion, intent.options, ctx)
+        if isinstance(intent, Clarify):
+            return options_reply(intent.question, intent.options, ctx)
         link = await self._link(asker.key)
         api = self.client.for_user(asker.key)
         if isinstance(intent, Me):
@@ -266,7 +296,9 @@ class Answerer:
             return await self._schedule(intent, api, asker, ctx)
         if isinstance(intent, Free):
             return await self._free(intent, api, asker, ctx)
-        assert_never(intent)
+        many = self.client.for_user(asker.key, sequential=True)
+        asking = Asking(api, link, asker.tz, ctx, lambda: self._catalogue(api), many)
+        return await answer_newer(intent, asking)
 
     async def _link(self, key: UserKey) -> Link:
         link = await self.store.get_link(key)
@@ -278,14 +310,6 @@ class Answerer:
 
     async def _catalogue(self, api: UserApi) -> Catalogue:
         return await self.catalogues.get(api.key, api)
-
-    @staticmethod
-    def _own(bookings: Sequence[Booking], link: Link) -> list[Booking]:
-        return [
-            booking
-            for booking in bookings
-            if booking.is_requested_by(link.cm_user_id, link.cm_user_name)
-        ]
 
     # -- who and where -----------------------------------------------------------------------
 
@@ -302,12 +326,15 @@ class Answerer:
         tz: dt.tzinfo
         if asker.tz is not None:
             tz = asker.tz
-            bookings = await api.bookings()
+            bookings = await api.bookings(only=own(link))
         else:
-            bookings, catalogue = await gather_all(api.bookings(), self._catalogue(api))
+            bookings, catalogue = await gather_all(
+                api.bookings(only=own(link)), self._catalogue(api)
+            )
             tz = _zone(catalogue.common_zone()) or dt.UTC
-        window = resolve(intent.when, tz, ctx.now or dt.datetime.now(dt.UTC))
-        chosen = in_window(self._own(bookings, link), window)
+        when, window = read_as(intent.when, tz, ctx.now or dt.datetime.now(dt.UTC))
+        ctx = replace(ctx, intent=replace(intent, when=when))
+        chosen = in_window(own_bookings(bookings, link), window)
         reply = bookings_reply(by_local_day(chosen, window), window, tz, ctx)
         return note_gaps(reply, Gaps(bookings.unread, "booking", partial=bookings.partial))
 
@@ -330,7 +357,8 @@ class Answerer:
             return found
         entry, tz = found
         bookings = await api.equipment_bookings(entry.id)
-        window = resolve(intent.when, tz, ctx.now or dt.datetime.now(dt.UTC))
+        when, window = read_as(intent.when, tz, ctx.now or dt.datetime.now(dt.UTC))
+        ctx = replace(ctx, intent=replace(intent, when=when))
         days = by_local_day(in_window(bookings, window), window)
         unread = len(bookings.skipped_of_equipment(entry.id))
         reply = schedule_reply(entry, days, window, tz, ctx, unread=unread)
@@ -344,7 +372,8 @@ class Answerer:
         entry, tz = found
         bookings = await api.equipment_bookings(entry.id)
         now = (ctx.now or dt.datetime.now(dt.UTC)).astimezone(tz)
-        window = resolve(intent.when, tz, now)
+        when, window = read_as(intent.when, tz, now)
+        ctx = replace(ctx, intent=replace(intent, when=when))
         facts = availability(
             bookings,
             window,

@@ -4,16 +4,15 @@ Names are matched against the catalogue, so it is fetched before almost every qu
 accounts first, then every lab's details (for its time zone) and equipment together. An
 account that does not say whether it is a lab is read in full and judged by its place in the
 hierarchy. Groups come per lab when a question needs them and are kept with the catalogue.
-Records that could not be read are counted, so answers can say so. One build per user at a
-time: concurrent questions wait for the same build instead of each starting one.
+Records that could not be read are counted, so answers can say so. It is kept in the
+client's per-user cache: one build per user at a time (concurrent questions wait for the same
+build instead of each starting one), and a stale one serves while it is built again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Account, AccountSummary, EquipmentSummary, GroupSummary
@@ -59,7 +58,6 @@ class Catalogue:
         labs: Sequence[LabInfo],
         equipment: Sequence[EquipmentEntry],
         *,
-        built_at: float,
         account_gaps: Gaps | None = None,
         equipment_gaps: Gaps | None = None,
     ) -> None:
@@ -76,7 +74,6 @@ class Catalogue:
                 ),
             )
         )
-        self.built_at = built_at
         self._labs_by_id = {lab.id: lab for lab in self.labs}
         self._equipment_by_id = {entry.id: entry for entry in self.equipment}
         self.account_gaps = account_gaps or Gaps(noun="account")
@@ -84,6 +81,11 @@ class Catalogue:
         self._groups: dict[int, tuple[GroupEntry, ...]] = {}
         self._unread_groups: dict[int, int] = {}
         self._groups_lock = asyncio.Lock()
+
+    @property
+    def weight(self) -> int:
+        """What it counts for in the cache's bound: its records."""
+        return len(self.accounts) + len(self.labs) + len(self.equipment) + 1
 
     def lab(self, lab_id: int | None) -> LabInfo | None:
         return None if lab_id is None else self._labs_by_id.get(lab_id)
@@ -215,7 +217,7 @@ def _lab_info(summary: AccountSummary, detail: Account | None) -> LabInfo:
     )
 
 
-async def build_catalogue(api: UserApi, *, built_at: float) -> Catalogue:
+async def build_catalogue(api: UserApi) -> Catalogue:
     """Accounts; then the details of each lab (and of each account that does not say what it
     is) with each known lab's equipment, all at once; then the equipment of labs found only
     by their details."""
@@ -254,7 +256,6 @@ async def build_catalogue(api: UserApi, *, built_at: float) -> Catalogue:
         accounts,
         infos,
         list(entries.values()),
-        built_at=built_at,
         account_gaps=Gaps(accounts.unread, "account", partial=accounts.partial),
         equipment_gaps=Gaps(
             sum(listing.unread for listing in lists),
@@ -265,44 +266,15 @@ async def build_catalogue(api: UserApi, *, built_at: float) -> Catalogue:
 
 
 class CatalogueCache:
-    """Each user's catalogue for `ttl` seconds; one build at a time per user."""
-
-    def __init__(self, ttl: float, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self._clock = clock
-        self._entries: dict[UserKey, Catalogue] = {}
-        # A lock lives while some question holds or waits for it, so idle users cost nothing.
-        self._locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
-
-    def _fresh(self, key: UserKey) -> Catalogue | None:
-        cached = self._entries.get(key)
-        if cached is not None and self._clock() - cached.built_at < self.ttl:
-            return cached
-        return None
+    """Each user's catalogue, kept whole in the client's cache for minutes (its `catalogue`
+    lifetime, refreshed in the background once stale); one build at a time per user."""
 
     async def get(self, key: UserKey, api: UserApi) -> Catalogue:
-        cached = self._fresh(key)
-        if cached is not None:
-            return cached
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
-            cached = self._fresh(key)
-            if cached is not None:
-                return cached
-            catalogue = await build_catalogue(api, built_at=self._clock())
-            self._drop_stale()
-            self._entries[key] = catalogue
-            return catalogue
+        """`key`'s catalogue, read through `api` (the same user's)."""
+        assert api.key == key, "a catalogue is only ever read as its own user"
 
-    def forget(self, key: UserKey) -> None:
-        """Drop a user's catalogue (after they disconnect or link another account)."""
-        self._entries.pop(key, None)
+        async def build() -> Catalogue:
+            # its parts are read afresh: the catalogue is what is kept, not each part
+            return await build_catalogue(api.unkept())
 
-    def _drop_stale(self) -> None:
-        now = self._clock()
-        for key in [k for k, c in self._entries.items() if now - c.built_at >= self.ttl]:
-            del self._entries[key]
+        return await api.keep("catalogue", "catalogue", build)

@@ -4,6 +4,7 @@ instrument in detail, the groups of a lab and one group's contents."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from bot.answers.catalogue import Catalogue
 from bot.clustermarket.errors import Forbidden, NotFound
@@ -12,6 +13,7 @@ from bot.questions.commands import EquipmentSearch, GroupDetail, Groups
 from bot.questions.matching import Candidate, match_name
 from bot.render import (
     EquipmentEntry,
+    GroupEntry,
     LabInfo,
     RenderContext,
     Reply,
@@ -22,8 +24,10 @@ from bot.render import (
     groups_reply,
     not_found_reply,
 )
-from bot.render.choices import MAX_CHOICES
+from bot.render.choices import MAX_CHOICES, Kind
 from bot.render.gaps import Gaps, note_gaps
+
+T = TypeVar("T")
 
 
 async def find_equipment(
@@ -84,6 +88,49 @@ async def equipment_answer(
     return equipment_details_reply(entry, detail, ctx)
 
 
+def _one_named(
+    name: str, candidates: Sequence[Candidate[T]], ctx: RenderContext, kind: Kind
+) -> T | Reply:
+    """The one candidate `name` means, or the reply asking which one / saying none."""
+    found = match_name(name, candidates, limit=MAX_CHOICES + 1)
+    if found.kind == "ambiguous":
+        return choose_reply(name, found.chosen, ctx, kind=kind)
+    if found.kind == "none":
+        return not_found_reply(name, found.suggestions, ctx, kind=kind)
+    return found.chosen[0].item
+
+
+def find_lab(name: str, catalogue: Catalogue, ctx: RenderContext) -> LabInfo | Reply:
+    """The one lab `name` means, or the reply asking which one / saying none."""
+    return _one_named(name, catalogue.lab_candidates(), ctx, "lab")
+
+
+async def find_group(
+    name: str, catalogue: Catalogue, api: UserApi, ctx: RenderContext
+) -> GroupEntry | Reply:
+    """The one group `name` means, among every lab's, or the reply asking which one / none."""
+    groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
+    candidates = [
+        Candidate(entry.id, entry.name, entry.lab.name if entry.lab else None, entry)
+        for lab in catalogue.labs
+        for entry in groups[lab.id]
+    ]
+    return _one_named(name, candidates, ctx, "group")
+
+
+async def group_members(
+    entry: GroupEntry, catalogue: Catalogue, api: UserApi
+) -> list[EquipmentEntry]:
+    """The equipment in a group, named by the catalogue where it can."""
+    group = await api.group(entry.id)
+    return [
+        catalogue.equipment_by_id(ref.id)
+        or EquipmentEntry(ref.id, ref.name or f"Equipment {ref.id}", entry.lab)
+        for ref in group.equipment
+        if ref.id is not None
+    ]
+
+
 async def groups_answer(
     intent: Groups, catalogue: Catalogue, api: UserApi, ctx: RenderContext
 ) -> Reply:
@@ -91,12 +138,10 @@ async def groups_answer(
     labs: Sequence[LabInfo] = catalogue.labs
     chosen: LabInfo | None = None
     if intent.lab and intent.lab.strip():
-        found = match_name(intent.lab, catalogue.lab_candidates(), limit=MAX_CHOICES + 1)
-        if found.kind == "ambiguous":
-            return choose_reply(intent.lab, found.chosen, ctx, kind="lab")
-        if found.kind == "none":
-            return not_found_reply(intent.lab, found.suggestions, ctx, kind="lab")
-        chosen = found.chosen[0].item
+        found = find_lab(intent.lab, catalogue, ctx)
+        if isinstance(found, Reply):
+            return found
+        chosen = found
         labs = [chosen]
     groups = await catalogue.groups(api, [lab.id for lab in labs])
     by_lab = [(lab, list(groups[lab.id])) for lab in labs if groups[lab.id] or chosen]
@@ -108,23 +153,7 @@ async def group_answer(
     intent: GroupDetail, catalogue: Catalogue, api: UserApi, ctx: RenderContext
 ) -> Reply:
     """One group and its equipment, named by the catalogue where it can."""
-    groups = await catalogue.groups(api, [lab.id for lab in catalogue.labs])
-    candidates = [
-        Candidate(entry.id, entry.name, entry.lab.name if entry.lab else None, entry)
-        for lab in catalogue.labs
-        for entry in groups[lab.id]
-    ]
-    found = match_name(intent.name, candidates, limit=MAX_CHOICES + 1)
-    if found.kind == "ambiguous":
-        return choose_reply(intent.name, found.chosen, ctx, kind="group")
-    if found.kind == "none":
-        return not_found_reply(intent.name, found.suggestions, ctx, kind="group")
-    entry = found.chosen[0].item
-    group = await api.group(entry.id)
-    members = [
-        catalogue.equipment_by_id(ref.id)
-        or EquipmentEntry(ref.id, ref.name or f"Equipment {ref.id}", entry.lab)
-        for ref in group.equipment
-        if ref.id is not None
-    ]
-    return group_reply(entry, members, ctx)
+    entry = await find_group(intent.name, catalogue, api, ctx)
+    if isinstance(entry, Reply):
+        return entry
+    return group_reply(entry, await group_members(entry, catalogue, api), ctx)

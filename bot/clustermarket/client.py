@@ -23,17 +23,19 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from pydantic import BaseModel
 
+from bot.clustermarket.cache import MAX_RECORDS, Lifetimes, UserCache
 from bot.clustermarket.errors import (
     BadResponse,
     ReconnectRequired,
     UpstreamUnavailable,
 )
+from bot.clustermarket.flow import Upstream, UpstreamLimits
 from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import User
 from bot.clustermarket.oauth import OAuthClient
 from bot.clustermarket.operations import operation_for
-from bot.clustermarket.paging import Page, PageRef, hints_from, read_pages
-from bot.clustermarket.reading import list_body, one_body, read_items, read_one
+from bot.clustermarket.paging import Page, PageRef, PageWindow, read_pages
+from bot.clustermarket.reading import one_body, read_list, read_one
 from bot.clustermarket.refresh import RefreshPolicy, TokenRefresher
 from bot.clustermarket.tokens import TokenVault, UserKey
 from bot.clustermarket.transport import Params, Retries, json_body, json_kind, send
@@ -68,7 +70,10 @@ class ClustermarketClient:
         vault: TokenVault,
         *,
         http: httpx.AsyncClient | None = None,
-        page_concurrency: int = 8,
+        limits: UpstreamLimits | None = None,
+        page_concurrency: int | None = None,
+        lifetimes: Lifetimes | None = None,
+        max_cached_records: int = MAX_RECORDS,
         max_attempts: int = 4,
         backoff_base: float = 0.2,
         backoff_cap: float = 5.0,
@@ -79,8 +84,15 @@ class ClustermarketClient:
         close_http: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """`close_http` defaults to closing the HTTP client only when it was created here."""
-        if page_concurrency < 1 or max_attempts < 1 or max_pages < 1:
+        """`close_http` defaults to closing the HTTP client only when it was created here.
+
+        `limits` bounds the requests in flight (and sizes the pool of an HTTP client made
+        here); `page_concurrency` pins the pages of one list in flight, which otherwise follow
+        the API's latency up to the per-user bound; `lifetimes` says how long answers are kept.
+        """
+        if (page_concurrency is not None and page_concurrency < 1) or min(
+            max_attempts, max_pages
+        ) < 1:
             raise ValueError("page_concurrency, max_attempts and max_pages must be at least 1")
         if not 1 <= per_page <= PER_PAGE:
             raise ValueError("per_page must be 1 to 100")
@@ -88,9 +100,11 @@ class ClustermarketClient:
         self.user_path = "/" + user_path.lstrip("/")
         self.oauth = oauth
         self._vault = vault
-        self._http = http if http is not None else make_http_client()
+        self.upstream = Upstream(limits)
+        self._http = http if http is not None else make_http_client(self.upstream.limits.pool())
         self._close_http = http is None if close_http is None else close_http
-        self.page_concurrency = page_concurrency
+        self.fixed_window = page_concurrency
+        self.cache = UserCache(lifetimes or Lifetimes(), max_cached_records, clock)
         self.retries = Retries(max_attempts, backoff_base, backoff_cap, max_retry_after)
         self.per_page = per_page
         self.max_pages = max_pages
@@ -106,6 +120,17 @@ class ClustermarketClient:
     def max_attempts(self) -> int:
         return self.retries.max_attempts
 
+    @property
+    def page_concurrency(self) -> int:
+        """The most pages of one list in flight."""
+        return self.fixed_window or self.upstream.limits.per_user
+
+    def page_window(self) -> PageWindow:
+        """A window for reading one list's pages."""
+        return PageWindow(
+            self.upstream.limits.per_user, self.upstream.backoff, fixed=self.fixed_window
+        )
+
     @classmethod
     def from_settings(
         cls, settings: Settings, vault: TokenVault, **options: Any
@@ -114,7 +139,7 @@ class ClustermarketClient:
 
         `options` are the keyword arguments of the constructor other than `http`.
         """
-        http = make_http_client()
+        http = make_http_client((options.get("limits") or UpstreamLimits()).pool())
         oauth = OAuthClient.from_settings(settings, http)
         return cls(
             settings.CLUSTERMARKET_API_URL,
@@ -126,18 +151,22 @@ class ClustermarketClient:
             **options,
         )
 
-    def for_user(self, key: UserKey, *, sequential: bool = False) -> UserApi:
+    def for_user(self, key: UserKey, *, sequential: bool = False, kept: bool = True) -> UserApi:
         """The API as this Slack user's linked Clustermarket account sees it.
 
-        `sequential=True` pages lists one page at a time (for comparison in benchmarks).
+        `sequential=True` pages lists one page at a time (for comparison in benchmarks);
+        `kept=False` always asks Clustermarket, and keeps nothing.
         """
-        return UserApi(self, key, sequential=sequential)
+        return UserApi(self, key, sequential=sequential, kept=kept)
 
     def forget(self, key: UserKey) -> None:
-        """Drop what is kept for a user (after they disconnect or link another account)."""
+        """Drop what is kept for a user (after they disconnect or link another account, and
+        when Clustermarket refuses them: their rights may have changed)."""
         self._zones.pop(key, None)
+        self.cache.forget(key)
 
     async def aclose(self) -> None:
+        await self.cache.aclose()
         await self.tokens.aclose()
         if self._close_http:
             await self._http.aclose()
@@ -161,7 +190,7 @@ class ClustermarketClient:
         Retries like every GET, but never refreshes: a 401 means the new token is no good.
         """
         path = self.user_path
-        response = await self._send(path, {}, access_token)
+        response = await self._send(path, {}, access_token, None)
         if response.status_code == httpx.codes.UNAUTHORIZED:
             raise ReconnectRequired(f"Clustermarket refused the new token at {path}")
         return self._record(response, path, User)
@@ -189,8 +218,12 @@ class ClustermarketClient:
         return record
 
     def _json(self, response: httpx.Response, path: str) -> Any:
+        return json_body(response, path, scope=self._scope(path))
+
+    def _scope(self, path: str) -> str | None:
+        """The documented scope of the operation at `path`, to name in a 403."""
         operation = operation_for(path, self.user_path)
-        return json_body(response, path, scope=operation.scope if operation else None)
+        return operation.scope if operation else None
 
     async def _get_all(
         self,
@@ -215,7 +248,7 @@ class ClustermarketClient:
         paged = await read_pages(
             fetch,
             per_page=self.per_page,
-            concurrency=self.page_concurrency,
+            window=self.page_window(),
             max_pages=self.max_pages,
             sequential=sequential,
             path=path,
@@ -239,17 +272,12 @@ class ClustermarketClient:
             number = 0
             where, params = self._relative(ref, path)
         response = await self._authorized_get(key, where, params)
-        data = self._json(response, path)
-        body = list_body(data)
-        if body is None:
-            raise BadResponse(
-                f"Clustermarket answered {path} with a JSON {json_kind(data)}"
-                " where a list was expected"
-            )
-        records, envelope = body
-        items, skipped = read_items(model, records, page=number)
-        hints = hints_from(response, envelope)
-        return Page(items, len(records), hints, skipped, fingerprint=hash(response.content))
+        started = time.perf_counter()
+        scope = self._scope(path)
+        page = read_list(model, response, path, number, scope=scope)
+        page.latency = response.elapsed.total_seconds()
+        page.reading = time.perf_counter() - started
+        return page
 
     def _relative(self, url: str, path: str) -> tuple[str, dict[str, str]]:
         """A `next` link as a path under the API base and its query; only links back to the
@@ -307,7 +335,9 @@ class ClustermarketClient:
         """
         tokens = await self.tokens.fresh(key, await self.tokens.current(key))
         for refusals in range(MAX_REFUSALS + 1):
-            response = await self._send(path, params, tokens.access_token)
+            response = await self._send(path, params, tokens.access_token, key)
+            if response.status_code in (httpx.codes.UNAUTHORIZED, httpx.codes.FORBIDDEN):
+                self.cache.forget(key)  # their rights may have changed: ask again from now on
             if response.status_code != httpx.codes.UNAUTHORIZED:
                 return response
             if refusals < MAX_REFUSALS:
@@ -316,9 +346,20 @@ class ClustermarketClient:
 
     # -- HTTP --------------------------------------------------------------------------------
 
-    async def _send(self, path: str, params: Params, access_token: str) -> httpx.Response:
-        """One GET with retries of network errors, timeouts, 5xx and 429."""
-        return await send(self._http, self.api_url + path, path, params, access_token, self.retries)
+    async def _send(
+        self, path: str, params: Params, access_token: str, key: UserKey | None
+    ) -> httpx.Response:
+        """One GET with retries of network errors, timeouts, 5xx and 429, in `key`'s slots."""
+        return await send(
+            self._http,
+            self.api_url + path,
+            path,
+            params,
+            access_token,
+            self.retries,
+            upstream=self.upstream,
+            key=key,
+        )
 
 
 def _unique(items: Iterable[M]) -> list[M]:

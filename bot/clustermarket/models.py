@@ -11,6 +11,7 @@ A naive time stays naive here: it is in the lab's zone, which the client attache
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -292,8 +293,29 @@ _KINDS: dict[str, str | tuple[str, str]] = {
 fills); keys not here need nothing."""
 
 
+@functools.cache
+def _kinds_of(model: type[BaseModel]) -> dict[str, str | tuple[str, str]]:
+    """`_KINDS` for the keys that fill one of `model`'s fields: a list item skips the rest."""
+    names = {
+        choice
+        for field, info in model.model_fields.items()
+        for choice in (
+            info.validation_alias.choices
+            if isinstance(info.validation_alias, AliasChoices)
+            else (field,)
+        )
+    }
+    return {
+        key: kind
+        for key, kind in _KINDS.items()
+        if (kind[0] in model.model_fields if isinstance(kind, tuple) else key in names)
+    }
+
+
 class Booking(ApiModel):
-    """A booking, modelled on the booking export's columns (no sample is published).
+    """A booking as lists give it, modelled on the booking export's columns (no sample is
+    published): the fields answers, digests and the App Home read. Booking Details reads the
+    rest (`BookingDetails`); lists skip them, since thousands of bookings are read at a time.
 
     Bookings come by the thousand, so their fields are plain types that pydantic reads
     natively (ISO 8601 with or without a zone, epoch seconds, numeric minutes); one Python pass
@@ -303,7 +325,6 @@ class Booking(ApiModel):
 
     id: int | None = _names("id", "booking_id")
     status: str | None = _names("status", "state", "booking_status")
-    booking_type: str | None = _names("booking_type", "type")
     category: str | None = _names(*_NAMES)
     start_time: datetime | None = _names(*_TIMES[:6])
     end_time: datetime | None = _names(*_TIMES[6:12])
@@ -311,13 +332,9 @@ class Booking(ApiModel):
     notes: str | None = _names("notes", "note", "comment", "comments")
     equipment: BookingEquipment | None = _names("equipment", "instrument")
     requester: Person | None = _names(*_PEOPLE)
-    requester_account: Ref | None = _names("requester_account", "requester_lab")
     provider_account: Ref | None = _names("provider_account", "provider_lab", "lab")
-    group: Ref | None = _names("group", "requester_group")
-    project: Ref | None = None
     cost: str | None = _names("cost", "price", "total_cost")
     currency: str | None = None
-    requested_at: datetime | None = _names(*_TIMES[12:])
     cancelled_by: Person | None = _names(*_CANCELLERS)
     """Who cancelled it, when the server says (the published API does not promise it)."""
 
@@ -330,8 +347,9 @@ class Booking(ApiModel):
             return value
         fixes: dict[str, Any] = {}
         flat: dict[str, dict[str, Any]] = {}
+        kinds = _kinds_of(cls)
         for key, item in value.items():
-            kind = _KINDS.get(key)
+            kind = kinds.get(key)
             if kind is None or item is None:
                 continue
             if kind.__class__ is tuple:  # first: a flat server sends a dozen of these a record
@@ -387,6 +405,16 @@ def _is_person(person: Person | None, user_id: int | None, name: str | None) -> 
     if person.id is not None:
         return person.id == user_id
     return bool(name) and _folded(person.name) == _folded(name)
+
+
+class BookingDetails(Booking):
+    """GET /bookings/{id}: one booking in full, with what only its details page shows."""
+
+    booking_type: str | None = _names("booking_type", "type")
+    requester_account: Ref | None = _names("requester_account", "requester_lab")
+    group: Ref | None = _names("group", "requester_group")
+    project: Ref | None = None
+    requested_at: datetime | None = _names(*_TIMES[12:])
 
 
 class GroupSummary(ApiModel):

@@ -27,6 +27,7 @@ from bot.clustermarket.budget import before_request
 from bot.clustermarket.errors import OAuthError
 from bot.clustermarket.tokens import TokenSet
 from bot.config import Settings, SettingsError
+from bot.observability.metrics import UpstreamFailure, record_upstream
 
 logger = logging.getLogger("bot.clustermarket")
 
@@ -238,6 +239,10 @@ class OAuthClient:
         try:
             response = await self._http.post(url, data=data, headers=headers)
         except httpx.HTTPError as exc:
+            failure: UpstreamFailure = (
+                "timeout" if isinstance(exc, httpx.TimeoutException) else "network"
+            )
+            record_upstream(failure, time.monotonic() - started)
             logger.warning(
                 "POST %s %s failed: %s elapsed=%.3fs",
                 path,
@@ -248,6 +253,7 @@ class OAuthClient:
             raise OAuthError(
                 f"Could not reach Clustermarket's OAuth server ({type(exc).__name__})"
             ) from None
+        record_upstream(response.status_code, time.monotonic() - started)
         logger.info(
             "POST %s %s auth=%s status=%d elapsed=%.3fs",
             path,

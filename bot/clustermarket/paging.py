@@ -2,9 +2,10 @@
 
 What page 1 tells decides how the rest is read. A total (X-Total-Records, X-Total,
 Total-Count or Total headers, or an envelope's `meta`), or a `Link: rel="last"`, gives the last
-page, and pages 2…last are fetched together, a few at a time. A `Link: rel="next"` alone is
-followed one page after another. With nothing at all, pages are read until a short one. Past
-`max_pages` the list is cut and marked partial: never a silent cut.
+page, and pages 2…last are fetched together, as many at a time as the API's latency calls for
+(`PageWindow`). A `Link: rel="next"` alone is followed one page after another. With nothing at
+all, pages are read until a short one. Past `max_pages` the list is cut and marked partial:
+never a silent cut.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from bot.clustermarket.errors import BadResponse
+from bot.clustermarket.flow import Backoff
 from bot.clustermarket.listing import Skipped
 
 T = TypeVar("T")
@@ -55,6 +57,53 @@ class Page(Generic[T]):
     skipped: list[Skipped] = field(default_factory=list)
     fingerprint: int = 0
     """Tells an answer repeated for another page number (a server ignoring `page`)."""
+    latency: float = 0.0
+    """Seconds the API took to answer it."""
+    reading: float = 0.0
+    """Seconds it took us to read it."""
+
+
+class PageWindow:
+    """How many pages of one list to keep in flight.
+
+    While one page is on the wire the event loop reads the pages that came back, so the window
+    is the API's latency divided by the time one page takes us to read, plus one: at 50 ms a
+    dozen pages, at 200 ms as many as the user's bound allows (`ceiling`), on loopback two.
+    Both are averaged over the pages read so far. After 429s it is no larger than `backoff`
+    allows; `fixed` pins it (a fixed window, for comparison).
+    """
+
+    FIRST = 4
+    """The window before any page has been timed."""
+    FLOOR = 2
+    _WEIGHT = 0.3
+    """How much each new page moves the averages."""
+
+    def __init__(self, ceiling: int, backoff: Backoff | None = None, *, fixed: int | None = None):
+        self.ceiling = max(ceiling, 1)
+        self.backoff = backoff
+        self.fixed = fixed
+        self._latency: float | None = None
+        self._reading: float = 0.0
+
+    def observe(self, page: Page[Any]) -> None:
+        if self._latency is None:
+            self._latency, self._reading = page.latency, page.reading
+            return
+        weight = self._WEIGHT
+        self._latency += weight * (page.latency - self._latency)
+        self._reading += weight * (page.reading - self._reading)
+
+    def size(self) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        ceiling = self.ceiling
+        if self.backoff is not None:
+            ceiling = min(ceiling, self.backoff.allowed())
+        if self._latency is None:
+            return min(self.FIRST, ceiling)
+        ideal = math.ceil(self._latency / max(self._reading, 0.0005)) + 1
+        return max(min(ideal, ceiling), min(self.FLOOR, ceiling))
 
 
 PageRef = int | str
@@ -178,19 +227,20 @@ async def read_pages(
     fetch: FetchPage[T],
     *,
     per_page: int,
-    concurrency: int,
+    window: PageWindow,
     max_pages: int,
     sequential: bool = False,
     path: str = "",
 ) -> Pages[T]:
     """Every page of a list (at most `max_pages`), in order."""
     first = await fetch(1)
+    window.observe(first)
     last = last_page(first, per_page)
     if last is not None and not sequential:
         partial = last > max_pages
         numbers = range(2, min(last, max_pages) + 1)
         return Pages(
-            [first, *await concurrent_pages(fetch, numbers, concurrency)],
+            [first, *await concurrent_pages(fetch, numbers, window)],
             first.hints.style,
             partial,
         )
@@ -238,16 +288,32 @@ def _next_ref(
     return None
 
 
-async def concurrent_pages(fetch: FetchPage[T], numbers: range, concurrency: int) -> list[Page[T]]:
-    """Pages `numbers`, in order, at most `concurrency` at a time."""
-    slots = asyncio.Semaphore(concurrency)
-
-    async def one(number: int) -> Page[T]:
-        async with slots:
-            return await fetch(number)
-
-    pages: list[Page[T]] = await gather_all(*(one(number) for number in numbers))
-    return pages
+async def concurrent_pages(
+    fetch: FetchPage[T], numbers: range, window: PageWindow
+) -> list[Page[T]]:
+    """Pages `numbers`, in order, at most `window.size()` at a time (it is asked again as
+    each page comes in); the first failure cancels the rest and is raised."""
+    waiting = iter(numbers)
+    running: dict[asyncio.Future[Page[T]], int] = {}
+    pages: dict[int, Page[T]] = {}
+    try:
+        while True:
+            while len(running) < window.size():
+                number = next(waiting, None)
+                if number is None:
+                    break
+                running[asyncio.ensure_future(fetch(number))] = number
+            if not running:
+                return [pages[number] for number in numbers]
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                page = pages[running.pop(task)] = task.result()
+                window.observe(page)
+    except BaseException:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        raise
 
 
 async def gather_all(*awaitables: Awaitable[Any]) -> list[Any]:

@@ -5,25 +5,36 @@ record means nothing without that field (a booking without a readable start, an 
 without an id): then the record is skipped, with where and why. Bodies may be a bare array or
 an envelope (`data`, `bookings`, `items`, `results`… beside `meta`); one record may come
 wrapped as `{"data": {...}}` or `{"booking": {...}}`.
+
+Pages come by the dozen, so a page is first read whole, in one call into pydantic (straight
+from the answer's bytes when it is a bare array); only a page where that fails, or where a
+booking cannot be placed on a timeline, is read again record by record, which is exactly as
+tolerant and says which record failed and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ValidationError
+import httpx
+from pydantic import AliasChoices, BaseModel, TypeAdapter, ValidationError
 
+from bot.clustermarket.errors import BadResponse
 from bot.clustermarket.listing import Skipped
 from bot.clustermarket.models import (
     FLAT_NESTING,
     AccountSummary,
     Booking,
+    BookingDetails,
     EquipmentSummary,
     GroupSummary,
 )
+from bot.clustermarket.paging import Page, hints_from
 from bot.clustermarket.times import parse_time
+from bot.clustermarket.transport import check_answer, json_body, json_kind
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,6 +45,7 @@ ONE_KEYS = ("data", "booking", "equipment", "account", "group", "user", "record"
 
 _NEEDS: dict[type[BaseModel], frozenset[str]] = {
     Booking: frozenset({"start_time"}),
+    BookingDetails: frozenset({"start_time"}),
     EquipmentSummary: frozenset({"id"}),
     AccountSummary: frozenset({"id"}),
     GroupSummary: frozenset({"id"}),
@@ -51,10 +63,11 @@ def field_names(model: type[BaseModel]) -> dict[str, str]:
             for choice in alias.choices:
                 if isinstance(choice, str):
                     names.setdefault(choice, field)
-    if model is Booking:
+    if issubclass(model, Booking):
         for field, pairs in FLAT_NESTING.items():
-            for flat, _ in pairs:
-                names.setdefault(flat, field)
+            if field in model.model_fields:
+                for flat, _ in pairs:
+                    names.setdefault(flat, field)
     return names
 
 
@@ -124,11 +137,57 @@ def _bad_fields(model: type[BaseModel], error: ValidationError) -> set[str]:
     return bad
 
 
-def read_items(
-    model: type[M], records: Iterable[Any], *, page: int
-) -> tuple[list[M], list[Skipped]]:
+def read_list(
+    model: type[M], response: httpx.Response, path: str, number: int, *, scope: str | None
+) -> Page[M]:
+    """One page of a list answer: its records as `model`, those skipped, its paging hints.
+
+    `number` is the page's number (0 for a page reached by a `next` link); `scope` is the
+    operation's, named if the answer is a 403 for want of it.
+    """
+    check_answer(response, path, scope=scope)
+    content = response.content
+    fingerprint = hash(content)
+    if content.lstrip()[:1] == b"[":
+        whole = _whole(model, content, json=True)
+        if whole is not None:
+            return Page(whole, len(whole), hints_from(response, {}), fingerprint=fingerprint)
+    data = json_body(response, path, scope=scope)
+    body = list_body(data)
+    if body is None:
+        raise BadResponse(
+            f"Clustermarket answered {path} with a JSON {json_kind(data)} where a list was expected"
+        )
+    records, envelope = body
+    items, skipped = read_items(model, records, page=number)
+    return Page(items, len(records), hints_from(response, envelope), skipped, fingerprint)
+
+
+@functools.cache
+def _adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def _whole(model: type[M], records: Any, *, json: bool) -> list[M] | None:
+    """Every record of a page read in one call (`records` as the answer's bytes when `json`),
+    or None when one of them needs reading on its own."""
+    adapter = _adapter(model)
+    try:
+        read = adapter.validate_json if json else adapter.validate_python
+        items: list[M] = read(records)
+    except ValidationError:
+        return None
+    if model is Booking and any(_placeable(item) is not None for item in items):  # type: ignore[arg-type]
+        return None
+    return items
+
+
+def read_items(model: type[M], records: list[Any], *, page: int) -> tuple[list[M], list[Skipped]]:
     """The readable records of one page and the skipped ones. Bookings must have a start and
     an end (or a duration); the end is filled in from the duration here."""
+    whole = _whole(model, records, json=False)
+    if whole is not None:
+        return whole, []
     items: list[M] = []
     skipped: list[Skipped] = []
     for index, raw in enumerate(records):

@@ -3,22 +3,30 @@
 Bookings come back with every time aware: a server that sends naive wall times has them
 placed in their lab's zone here (the lab zones are read once and kept a while), so nothing
 above this layer ever sees a time it could take for UTC by mistake.
+
+Answers are kept a short while for the user (`cache.py`): bookings for seconds, the rest for
+minutes. A booking list may be narrowed to one person's bookings or to a time window as its
+pages come in, so a long list never sits in memory whole when only a slice is wanted.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
+from bot.clustermarket.cache import Kind
 from bot.clustermarket.errors import Forbidden, NotFound
 from bot.clustermarket.listing import Listing, Skipped
 from bot.clustermarket.models import (
     Account,
     AccountSummary,
     Booking,
+    BookingDetails,
     BookingEquipment,
     Equipment,
     EquipmentSummary,
@@ -47,40 +55,124 @@ async def or_none(awaitable: Awaitable[T]) -> T | None:
         return None
 
 
-class UserApi:
-    """The ten API calls, as one linked user; list calls return every page."""
+@dataclass(frozen=True)
+class Requester:
+    """A person whose own bookings are wanted: by id, or by name when a server names
+    requesters without one (see `Booking.is_requested_by`)."""
 
-    def __init__(self, client: ClustermarketClient, key: UserKey, *, sequential: bool = False):
+    id: int | None
+    name: str | None = None
+
+    def requested(self, booking: Booking) -> bool:
+        return booking.is_requested_by(self.id, self.name)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which bookings of a list are wanted: one person's, those touching [start, end)."""
+
+    requester: Requester | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def wants(self, booking: Booking) -> bool:
+        """Whether to keep it; a booking whose times are naive yet is kept until they are
+        placed (only then can it be told whether it touches the window)."""
+        if self.requester is not None and not self.requester.requested(booking):
+            return False
+        start, end = booking.start_time, booking.ends_at
+        if self.start is None or self.end is None or start is None or end is None:
+            return True
+        if start.tzinfo is None or end.tzinfo is None:
+            return True
+        # Compared in UTC (wall times sharing a tzinfo compare wrongly across a DST change),
+        # edges included: whoever reads the slice decides exactly what touches the window.
+        return start.astimezone(UTC) <= self.end and end.astimezone(UTC) >= self.start
+
+    @staticmethod
+    def around(requester: Requester | None, start: datetime, end: datetime) -> Slice:
+        """The bookings (of `requester`) touching [start, end)."""
+        return Slice(requester, start.astimezone(UTC), end.astimezone(UTC))
+
+
+EVERYTHING = Slice()
+
+
+class UserApi:
+    """The ten API calls, as one linked user; list calls return every page.
+
+    `kept=False` always asks Clustermarket and keeps nothing (the catalogue, which is kept
+    whole, reads its parts that way).
+    """
+
+    def __init__(
+        self,
+        client: ClustermarketClient,
+        key: UserKey,
+        *,
+        sequential: bool = False,
+        kept: bool = True,
+    ):
         self._client = client
         self.key = key
         self.sequential = sequential
+        self.kept = kept
 
     def __repr__(self) -> str:
-        return f"UserApi(key={self.key!r}, sequential={self.sequential!r})"
+        return f"UserApi(key={self.key!r}, sequential={self.sequential!r}, kept={self.kept!r})"
+
+    def unkept(self) -> UserApi:
+        """The same user's API, asking Clustermarket every time."""
+        return UserApi(self._client, self.key, sequential=self.sequential, kept=False)
+
+    async def keep(self, kind: Kind, what: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        """`fetch()`, or what it gave this user a moment ago (see `cache.py`)."""
+        if not self.kept:
+            return await fetch()
+        return await self._client.cache.get(self.key, what, fetch, kind=kind)
 
     async def _all(
         self, path: str, model: type[M], params: Mapping[str, str | int | None] | None = None
     ) -> Listing[M]:
-        return await self._client._get_all(
-            self.key, path, model, params, sequential=self.sequential
-        )
+        async def fetch() -> Listing[M]:
+            return await self._client._get_all(
+                self.key, path, model, params, sequential=self.sequential
+            )
+
+        return await self.keep("records", (path, *sorted((params or {}).items())), fetch)
+
+    async def _one(self, path: str, model: type[M]) -> M:
+        async def fetch() -> M:
+            return await self._client._get_one(self.key, path, model)
+
+        return await self.keep("records", path, fetch)
 
     async def me(self) -> User:
-        return await self._client._get_one(self.key, self._client.user_path, User)
+        return await self._one(self._client.user_path, User)
 
     async def accounts(self) -> Listing[AccountSummary]:
         return await self._all("/accounts", AccountSummary)
 
     async def account(self, account_id: int) -> Account:
-        return await self._client._get_one(self.key, f"/accounts/{int(account_id)}", Account)
+        return await self._one(f"/accounts/{int(account_id)}", Account)
 
-    async def bookings(self, provider_account: int | None = None) -> Listing[Booking]:
+    async def bookings(
+        self, provider_account: int | None = None, *, only: Slice = EVERYTHING
+    ) -> Listing[Booking]:
+        """Every booking the user sees (of one lab), or the slice `only` of them."""
         return await self._bookings(
-            "/bookings", {"provider_account": provider_account}, lab=provider_account
+            "/bookings", {"provider_account": provider_account}, lab=provider_account, only=only
         )
 
-    async def booking(self, booking_id: int) -> Booking:
-        booking = await self._client._get_one(self.key, f"/bookings/{int(booking_id)}", Booking)
+    async def booking(self, booking_id: int) -> BookingDetails:
+        async def fetch() -> BookingDetails:
+            return await self._booking(booking_id)
+
+        return await self.keep("bookings", f"/bookings/{int(booking_id)}", fetch)
+
+    async def _booking(self, booking_id: int) -> BookingDetails:
+        path = f"/bookings/{int(booking_id)}"
+        booking = await self._client._get_one(self.key, path, BookingDetails)
         if is_naive(booking):
             zones = await self.lab_zones()
             placed, _, _ = await self._place([booking], zones, lab=None, where="the booking")
@@ -92,18 +184,20 @@ class UserApi:
         return await self._all("/equipment", EquipmentSummary, {"account": account})
 
     async def equipment(self, equipment_id: int) -> Equipment:
-        return await self._client._get_one(self.key, f"/equipment/{int(equipment_id)}", Equipment)
+        return await self._one(f"/equipment/{int(equipment_id)}", Equipment)
 
-    async def equipment_bookings(self, equipment_id: int) -> Listing[Booking]:
+    async def equipment_bookings(
+        self, equipment_id: int, *, only: Slice = EVERYTHING
+    ) -> Listing[Booking]:
         return await self._bookings(
-            f"/equipment/{int(equipment_id)}/bookings", None, equipment=int(equipment_id)
+            f"/equipment/{int(equipment_id)}/bookings", None, equipment=int(equipment_id), only=only
         )
 
     async def groups(self, account: int | None = None) -> Listing[GroupSummary]:
         return await self._all("/groups", GroupSummary, {"account": account})
 
     async def group(self, group_id: int) -> Group:
-        return await self._client._get_one(self.key, f"/groups/{int(group_id)}", Group)
+        return await self._one(f"/groups/{int(group_id)}", Group)
 
     # -- naive times ---------------------------------------------------------------------------
 
@@ -114,8 +208,25 @@ class UserApi:
         *,
         lab: int | None = None,
         equipment: int | None = None,
+        only: Slice,
     ) -> Listing[Booking]:
-        """A booking list with the instrument filled in from the path, naive times placed.
+        async def fetch() -> Listing[Booking]:
+            return await self._read_bookings(path, params, lab=lab, equipment=equipment, only=only)
+
+        what = (path, *sorted((params or {}).items()), only)
+        return await self.keep("bookings", what, fetch)
+
+    async def _read_bookings(
+        self,
+        path: str,
+        params: Mapping[str, str | int | None] | None,
+        *,
+        lab: int | None,
+        equipment: int | None,
+        only: Slice,
+    ) -> Listing[Booking]:
+        """A booking list with the instrument filled in from the path, naive times placed,
+        narrowed to `only` page by page.
 
         The first page with a naive time starts reading the lab zones, alongside the other
         pages; the times are placed once every page is in.
@@ -128,6 +239,8 @@ class UserApi:
                 for booking in page.items:
                     if booking.equipment is None:
                         booking.equipment = BookingEquipment(id=equipment)
+            if only is not EVERYTHING:
+                page.items = [booking for booking in page.items if only.wants(booking)]
             if zones is None and any(is_naive(booking) for booking in page.items):
                 zones = asyncio.ensure_future(self.lab_zones())
 
@@ -145,7 +258,7 @@ class UserApi:
                 zones.cancel()
                 await asyncio.gather(zones, return_exceptions=True)
         return Listing(
-            placed,
+            [booking for booking in placed if only.wants(booking)],
             skipped=(*listing.skipped, *skipped),
             partial=listing.partial,
             paging=listing.paging,
@@ -182,13 +295,14 @@ class UserApi:
         return await self._client.lab_zones(self.key, self._read_lab_zones)
 
     async def _read_lab_zones(self) -> LabZones:
-        accounts = await self.accounts()
+        fresh = self.unkept()  # the zones are what is kept (by the client), not their parts
+        accounts = await fresh.accounts()
         wanted = [
             account.id
             for account in accounts
             if account.id is not None and account.kind in (None, "lab")
         ]
-        details = await gather_all(*(or_none(self.account(account_id)) for account_id in wanted))
+        details = await gather_all(*(or_none(fresh.account(account_id)) for account_id in wanted))
         return lab_zones_of(details)
 
     def remember_lab_zones(self, zones: LabZones) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clustermarket.listing import Skipped
@@ -54,8 +55,13 @@ def is_naive(booking: Booking) -> bool:
     """Whether any of its times came without a zone."""
     return any(
         moment is not None and moment.tzinfo is None
-        for moment in (booking.start_time, booking.end_time, booking.requested_at)
+        for moment in (booking.start_time, booking.end_time, _requested_at(booking))
     )
+
+
+def _requested_at(booking: Booking) -> datetime | None:
+    """When it was requested: Booking Details says, a list item does not."""
+    return booking.__dict__.get("requested_at")
 
 
 def place(
@@ -69,7 +75,7 @@ def place(
     by_lab = zones.zones
     for booking in bookings:
         fields = booking.__dict__  # read and set directly: thousands of bookings, no validation
-        start, end, asked = fields["start_time"], fields["end_time"], fields["requested_at"]
+        start, end, asked = fields["start_time"], fields["end_time"], fields.get("requested_at")
         if (
             (start is None or start.tzinfo is not None)
             and (end is None or end.tzinfo is not None)

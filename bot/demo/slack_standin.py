@@ -22,9 +22,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.demo.session import find_person
 from bot.demo.terminal import Names, Style, render_message
-from bot.demo.world import PEOPLE, Person
+from bot.demo.world import PEOPLE, Person, find_person
 from bot.fake_slack import FakeSlack, Message
 from bot.fake_slack.socket_mode import NoAck, SocketModeRequester, SocketModeServer
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,31 @@ PEOPLE = (
     Person("U0JOSE", "jose", "José Núñez", "Europe/Madrid", 15003),
     Person("U0EMILY", "emily", "Emily Carter", "America/New_York", 15011),
 )
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no emoji or punctuation: how people type names and labels."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if c.isalnum() or c.isspace())
+    return " ".join(kept.casefold().split())
+
+
+def find_person(name: str) -> Person | None:
+    """The demo person `name` means: handle, full name, first or last name, or Slack id;
+    a unique prefix will do."""
+    wanted = fold(name.removeprefix("@"))
+    if not wanted:
+        return None
+
+    def names_of(person: Person) -> set[str]:
+        full = fold(person.real_name)
+        return {fold(person.name), full, *full.split(), fold(person.user_id)}
+
+    exact = [person for person in PEOPLE if wanted in names_of(person)]
+    if len(exact) == 1:
+        return exact[0]
+    starts = [p for p in PEOPLE if any(n.startswith(wanted) for n in names_of(p))]
+    return starts[0] if len(starts) == 1 else None
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ tick still sends what became due."""
 
 from __future__ import annotations
 
-from bot.digest.runner import DigestReport
+from bot.digest.plans import DigestReport
 from bot.scheduling import MinuteScheduler, seconds_to_next_tick
 
 __all__ = ["DigestScheduler", "seconds_to_next_tick"]

@@ -21,6 +21,7 @@ from bot.clustermarket.models import (
     Account,
     AccountSummary,
     Booking,
+    BookingDetails,
     Equipment,
     EquipmentSummary,
     Group,
@@ -126,7 +127,7 @@ def _inspect(model: type[BaseModel], records: Iterable[Any], seen: Seen) -> None
 
 def _unseen(model: type[BaseModel], field: str | None, value: str) -> bool:
     """A booking status or an availability word cmbot has no word for."""
-    if field == "status" and model is Booking:
+    if field == "status" and issubclass(model, Booking):
         return not is_known_status(value)
     return field == "availability_status" and not is_known_availability(value)
 
@@ -155,7 +156,7 @@ class OperationChecks:
         )
         bookings = await self._list(ops["List Bookings"], "/bookings", Booking, {}, lab)
         booking = next((item.id for item in bookings if item.id is not None), None)
-        await self._with_id(ops["Booking Details"], "/bookings/{id}", Booking, booking)
+        await self._with_id(ops["Booking Details"], "/bookings/{id}", BookingDetails, booking)
         groups = await self._list(ops["List Groups"], "/groups", GroupSummary, scoped)
         group = next((item.id for item in groups if item.id is not None), None)
         await self._with_id(ops["Group Details"], "/groups/{id}", Group, group)

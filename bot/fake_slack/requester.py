@@ -322,6 +322,9 @@ class SlackRequester:
             "channel_id": channel_id,
             "is_ephemeral": is_ephemeral,
         }
+        thread_ts = clicked.thread_ts if clicked is not None else (message or {}).get("thread_ts")
+        if thread_ts:
+            payload["container"]["thread_ts"] = thread_ts
         payload["channel"] = {"id": channel_id, "name": self.fake.channel_name(channel_id)}
         payload["response_url"] = self.fake.new_response_url(
             channel=channel_id, user=user_id, message_ts=message_ts

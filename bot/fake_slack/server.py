@@ -231,6 +231,9 @@ class FakeSlack(AsyncRunning):
         self.latency: float = 0.0
         self.calls: list[Call] = []
         self.responses: list[ResponseUrlPost] = []
+        self.connections: set[object] = set()
+        """The client ends (address, port) of the connections requests came over: a client
+        that keeps its connections alive shows few, one that opens one per call shows many."""
         self.home_views: dict[str, dict[str, Any]] = {}
         self.opened_views: list[dict[str, Any]] = []
         self.unfurls = Unfurls(lambda channel, ts: self._find(channel, ts) is not None)
@@ -485,7 +488,12 @@ class FakeSlack(AsyncRunning):
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
+    def _seen(self, request: web.Request) -> None:
+        transport = request.transport
+        self.connections.add(transport.get_extra_info("peername") if transport else None)
+
     async def _api(self, request: web.Request) -> web.Response:
+        self._seen(request)
         method = request.match_info["method"]
         try:
             args, token = await self._read_args(request)
@@ -560,6 +568,7 @@ class FakeSlack(AsyncRunning):
         return args, token if isinstance(token, str) and token else None
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        self._seen(request)
         entry = self._response_urls.get(request.match_info["key"])
         if entry is None:
             return web.Response(status=404, text="no_service")

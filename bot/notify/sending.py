@@ -25,7 +25,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clustermarket.tokens import UserKey
-from bot.digest.runner import retry_delay
+from bot.digest.plans import retry_delay
 from bot.digest.schedule import zone_of
 from bot.digest.slack_io import (
     HistoryUnavailable,

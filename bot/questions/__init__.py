@@ -5,6 +5,5 @@ with a fixed "now" and zone.
 `intents` (what can be asked), `commands` and `toggles` (the slash grammar), `words` (questions
 in words), `followup` (a thread's next message), `timewords` (dates and times as people write
 them), `when` and `understood` (their windows, said back), `codec` (intents in buttons),
-`matching` (names), `days` (bookings in a window), `stand_in` (the nearest answered question
-for kinds not answered yet).
+`matching` (names), `days` (bookings in a window).
 """

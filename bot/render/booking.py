@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.clustermarket.models import Booking, Ref
+from bot.clustermarket.models import Booking, BookingDetails, Ref
 from bot.render import kit
 from bot.render.actions import booking_action
 from bot.render.limits import clip
@@ -43,7 +43,7 @@ def _ref_name(ref: Ref | None) -> str | None:
     return f"ID {ref.id}" if ref.id is not None else None
 
 
-def booking_details_reply(booking: Booking, tz: dt.tzinfo, ctx: RenderContext) -> Reply:
+def booking_details_reply(booking: BookingDetails, tz: dt.tzinfo, ctx: RenderContext) -> Reply:
     """Times, instrument, status, category, who and for which lab, group and project, and
     (private) cost and notes."""
     equipment = booking.equipment

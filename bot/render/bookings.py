@@ -16,16 +16,17 @@ from typing import Any
 from bot.clustermarket.models import Booking
 from bot.clustermarket.statuses import is_available
 from bot.questions.codec import encode_intent
-from bot.questions.commands import Bookings, Free, Schedule
+from bot.questions.commands import Free, Schedule
+from bot.questions.intents import NOW, WhoIsOn
 from bot.questions.when import When, Window
 from bot.render import kit
 from bot.render.actions import choose_action
+from bot.render.availability import status_words
 from bot.render.booking import details_button
 from bot.render.limits import MAX_MESSAGE_BLOCKS, clip
 from bot.render.paging import Group, paginate
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import (
-    availability_words,
     category_label,
     day_heading,
     escape,
@@ -50,32 +51,41 @@ NOTE_LENGTH = 300
 # --- words about a window -----------------------------------------------------------------
 
 
+_ON_A_DAY = frozenset({"weekday", "date", "month_day"})  # "on Friday", "on 4 Dec", "on the 4th"
+
+
 def when_of(ctx: RenderContext) -> When | None:
-    """The WHEN of the question being answered, if it has one."""
-    intent = ctx.intent
-    return intent.when if isinstance(intent, Bookings | Schedule | Free) else None
+    """The WHEN of the question being answered, if it has one ("who is on" is about now)."""
+    if isinstance(ctx.intent, WhoIsOn):
+        return NOW
+    when = getattr(ctx.intent, "when", None)
+    return when if isinstance(when, When) else None
 
 
 def when_phrase(when: When | None, window: Window) -> str:
-    """'today', 'tomorrow afternoon', 'on Friday', 'this week', 'right now'."""
+    """'today', 'tomorrow afternoon', 'on Friday', 'on 4 Dec', 'this weekend', 'right now'."""
     if when is None:
         return f"in {window.label}"
     if when.day == "now":
         return "right now"
     words = when.describe()
-    return f"on {words}" if when.day in ("weekday", "date") and when.part is None else words
+    return f"on {words}" if when.day in _ON_A_DAY else words
 
 
 def free_all(when: When | None) -> str:
-    """'all day', 'all afternoon', 'all week', 'then'."""
+    """'all day', 'all afternoon', 'all weekend', 'all week', 'all month', 'then'."""
     if when is None:
         return "the whole time"
     if when.day == "now":
         return "right now"
-    if when.day in ("this_week", "next_week"):
-        return "all week"
-    if when.at is not None:
+    if when.at is not None or when.day == "later":
         return "then"
+    if when.day.endswith("_weekend"):
+        return "all weekend"
+    if when.day.endswith("_week"):
+        return "all week"
+    if when.day.endswith("_month"):
+        return "all month"
     if when.part is not None:
         return f"all {when.part}"
     return "all day"
@@ -211,14 +221,12 @@ def bookings_reply(
     return finish(replace(ctx, page=cut.page), text, head + cut.blocks, paging=cut.paging)
 
 
-def equipment_line(
-    entry: EquipmentEntry, window: Window, tz: dt.tzinfo, ctx: RenderContext | None = None
-) -> str:
+def equipment_line(entry: EquipmentEntry, window: Window, tz: dt.tzinfo, ctx: RenderContext) -> str:
     parts = [
         escape(one_line(entry.lab.name)) if entry.lab else None,
         escape(one_line(entry.summary.room)) if entry.summary.room else None,
         _zone_line(window, tz),
-        open_line(equipment_url(ctx.links if ctx else None, entry.id)),
+        open_line(equipment_url(ctx.links, entry.id)),
     ]
     return "  ·  ".join(part for part in parts if part)
 
@@ -243,7 +251,7 @@ def schedule_reply(
     count = len({id(booking) for _, bookings in days for booking in bookings})
     if count == 0:
         phrase = when_phrase(when, window)
-        status = availability_words(equipment.summary.availability_status or "")
+        status = status_words(equipment.summary.availability_status or "")
         bold = f"*{escape(name)}* {escape(phrase)}"
         if not is_available(status):
             said = f"{escape(name)} {phrase}, but it is {escape(status)}"

@@ -22,6 +22,7 @@ from bot.questions.commands import DEFAULT_COMMAND, ChannelDigestOn
 from bot.questions.matching import Candidate
 from bot.render import kit
 from bot.render.actions import choose_action
+from bot.render.availability import out_of_service_badge
 from bot.render.gaps import Gaps
 from bot.render.limits import (
     MAX_FALLBACK_TEXT,
@@ -33,7 +34,6 @@ from bot.render.limits import (
 )
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import (
-    availability_badge,
     category_label,
     date_text,
     escape,
@@ -112,7 +112,7 @@ def _own_booking(
     room = equipment.room if equipment is not None else None
     held = out_of_service.get(equipment.id) if equipment and equipment.id is not None else None
     details = [
-        availability_badge(held) if held else None,
+        out_of_service_badge(held),
         status_badge(booking.status),
         category_label(booking.category),
         f"📍 {escape(one_line(room))}" if room and room.strip() else None,
@@ -192,8 +192,8 @@ def _instrument_block(
 ) -> Block:
     flag = "  🛠" if instrument.flagged else ""
     room = f"  ·  📍 {escape(one_line(instrument.room))}" if instrument.room else ""
-    status = instrument.out_of_service
-    held = f"  ·  {availability_badge(status)}" if status else ""
+    badge = out_of_service_badge(instrument.out_of_service)
+    held = f"  ·  {badge}" if badge else ""
     name = linked(escape(one_line(instrument.name)), equipment_url(links, instrument.equipment_id))
     head = f"*{name}*{flag}{room}{held}"
     lines = [_lab_line(booking, tz, day) for booking in instrument.bookings] or ["Nothing booked."]

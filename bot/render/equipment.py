@@ -12,10 +12,11 @@ from bot.questions.commands import EquipmentSearch, Free, GroupDetail, Schedule
 from bot.questions.when import When
 from bot.render import kit
 from bot.render.actions import choose_action
+from bot.render.availability import service_badge
 from bot.render.limits import MAX_MESSAGE_BLOCKS, clip
 from bot.render.paging import Group, paginate
 from bot.render.reply import RenderContext, Reply, finish
-from bot.render.text import availability_badge, escape, one_line, plural
+from bot.render.text import escape, one_line, plural
 from bot.render.views import EquipmentEntry, GroupEntry, LabInfo
 from bot.render.weblinks import equipment_url, linked, open_line
 
@@ -48,7 +49,7 @@ def _equipment_row(entry: EquipmentEntry, index: int, ctx: RenderContext) -> Blo
     summary = entry.summary
     details = [
         f"📍 {escape(one_line(summary.room))}" if summary.room else None,
-        availability_badge(summary.availability_status),
+        service_badge(summary.availability_status),
         f"ID {entry.id}",
     ]
     name = linked(escape(one_line(entry.name)), equipment_url(ctx.links, entry.id))
@@ -122,7 +123,7 @@ def equipment_details_reply(
         ("Category", escape(" › ".join(one_line(kind) for kind in dict.fromkeys(kinds)))),
         (
             "Availability",
-            availability_badge(summary.availability_status or detail.availability_status),
+            service_badge(summary.availability_status or detail.availability_status),
         ),
         ("Contact", escape(one_line(contact)) if contact else None),
         ("Charging", escape(one_line(detail.charging_type)) if detail.charging_type else None),

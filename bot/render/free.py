@@ -12,12 +12,11 @@ from typing import Any
 
 from bot.questions.days import Slot
 from bot.render import kit
+from bot.render.availability import PHRASES, service_badge, status_words
 from bot.render.bookings import equipment_line, free_all, rerun_button, when_of, when_phrase
 from bot.render.limits import MAX_SECTION_TEXT, clip_lines
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import (
-    availability_badge,
-    availability_words,
     category_label,
     clock,
     date_text,
@@ -33,44 +32,61 @@ from bot.render.text import (
 from bot.render.views import Availability, EquipmentEntry, NowState
 
 
-def _now_lines(state: NowState, tz: dt.tzinfo, ctx: RenderContext, unsure: int) -> tuple[str, str]:
+def out_of_service_lines(name: str, status: str, phrase: str) -> tuple[str, str]:
+    """An instrument out of service is not free `phrase`, as mrkdwn and as the fallback
+    text (both escaped)."""
+    words = status_words(status)
+    badge = service_badge(words) or escape(words)
+    text = f"{escape(name)} is {escape(words)} in Clustermarket, so it isn't free {phrase}."
+    rich = (
+        f"{badge}  *{escape(name)}* is *{escape(words)}* in Clustermarket, so it isn't"
+        f" free {escape(phrase)}. Ask its contact when it will be back."
+    )
+    return rich, text
+
+
+def now_lines(state: NowState, tz: dt.tzinfo, ctx: RenderContext, unsure: int) -> tuple[str, str]:
     """What holds the instrument now, as mrkdwn and as plain text."""
     today = state.at.astimezone(tz).date()
     if state.current is None:
         if unsure:
-            line = (
-                f"Looks free now, but {plural(unsure, 'booking')} of it could not be read and"
-                " might cover now: check Clustermarket before you go."
+            phrase = PHRASES["free_unsure"]
+            tail = (
+                f", but {plural(unsure, 'booking')} of it could not be read and might cover"
+                " now: check Clustermarket before you go."
             )
-            return "❓ " + line.replace("Looks free now", "*Looks free now*", 1), line
-        if state.free_until is None:
-            line = "Free now — nothing else is booked for the next 30 days."
+        elif state.free_until is None:
+            phrase = PHRASES["free"]
+            tail = " — nothing else is booked for the next 30 days."
         else:
-            line = f"Free now — until {_moment(state.free_until, tz, today)}."
-        return "✅ " + line.replace("Free now", "*Free now*", 1), line
+            phrase = PHRASES["free"]
+            tail = f" — until {moment_words(state.free_until, tz, today)}."
+        return f"{phrase.emoji} *{phrase.words}*{tail}", phrase.words + tail
     booking = state.current
     fallback = "maintenance" if is_maintenance(booking.category) else "someone"
     name = person_name(booking.requester, fallback=fallback)
     who = person_link(booking.requester, fallback=fallback) if ctx.private else escape(name)
     label = category_label(booking.category)
-    until = _moment(booking.end_time, tz, today) if booking.end_time else "further notice"
+    until = moment_words(booking.end_time, tz, today) if booking.end_time else "further notice"
     tail = f" until {until}" + (f" ({label})" if label else "") + "."
     if state.free_from is None:
         after = " No free slot in the next 30 days."
     elif booking.end_time is not None and _same(state.free_from, booking.end_time):
         after = ""
     else:
-        after = f" Free again from {_moment(state.free_from, tz, today)}."
-    rich = f"⛔ *Busy now* — {who}{tail}" + (f"\n{after.strip()}" if after else "")
-    return rich, f"Busy now — {name}{tail}{after}"
+        after = f" Free again from {moment_words(state.free_from, tz, today)}."
+    busy = PHRASES["busy"]
+    rich = f"{busy.emoji} *{busy.words}* — {who}{tail}" + (f"\n{after.strip()}" if after else "")
+    return rich, f"{busy.words} — {name}{tail}{after}"
 
 
-def _moment(moment: dt.datetime, tz: dt.tzinfo, today: dt.date) -> str:
+def moment_words(moment: dt.datetime, tz: dt.tzinfo, today: dt.date | None) -> str:
     """'14:30' today, 'Thu 26 Mar 08:00' on another day."""
     local = moment.astimezone(tz)
-    if local.date() == today:
+    if today is not None and local.date() == today:
         return clock(local, tz)
-    return f"{date_text(local.date(), this_year=today.year)} {clock(local, tz)}"
+    this_year = today.year if today else None
+    return f"{date_text(local.date(), this_year=this_year)} {clock(local, tz)}"
 
 
 def _same(first: dt.datetime, second: dt.datetime) -> bool:
@@ -85,33 +101,33 @@ def _slot_line(slot: Slot, tz: dt.tzinfo, several_days: bool, this_year: int | N
 
 
 def free_reply(
-    equipment: EquipmentEntry, availability: Availability, tz: dt.tzinfo, ctx: RenderContext
+    equipment: EquipmentEntry,
+    availability: Availability,
+    tz: dt.tzinfo,
+    ctx: RenderContext,
+    *,
+    title: str = "🔎 Is {name} free?",
 ) -> Reply:
     """Free now or busy until when (and who), then the free slots of the window, or the next
     free slot when the window is fully booked; never "free" for an instrument out of service
-    or while an unread booking might cover the time."""
+    or while an unread booking might cover the time. `title` may ask it another way ("Who's
+    on {name}?" shows the same facts about now)."""
     when = when_of(ctx)
     window = availability.window
     name = one_line(equipment.name)
     head = [
-        kit.header(f"🔎 Is {name} free?"),
+        kit.header(title.format(name=name)),
         kit.context(equipment_line(equipment, window, tz, ctx)),
     ]
     phrase = when_phrase(when, window)
     buttons = [rerun_button(equipment, when, "schedule")]
     if availability.out_of_service is not None:
-        status = availability_words(availability.out_of_service)
-        badge = availability_badge(status) or escape(status)
-        text = f"{escape(name)} is {escape(status)} in Clustermarket, so it isn't free {phrase}."
-        said = kit.section(
-            f"{badge}  *{escape(name)}* is *{escape(status)}* in Clustermarket, so it isn't"
-            f" free {escape(phrase)}. Ask its contact when it will be back."
-        )
-        return finish(ctx, text, [*head, said], buttons=buttons)
+        rich, text = out_of_service_lines(name, availability.out_of_service, phrase)
+        return finish(ctx, text, [*head, kit.section(rich)], buttons=buttons)
     body: list[dict[str, Any]] = []
     summary: list[str] = []
     if availability.now is not None:
-        rich, plain_line = _now_lines(availability.now, tz, ctx, availability.unsure_now)
+        rich, plain_line = now_lines(availability.now, tz, ctx, availability.unsure_now)
         body.append(kit.section(rich))
         summary.append(plain_line)
     today = ctx.today_in(tz)
@@ -155,7 +171,7 @@ def free_reply(
         if unsure:
             summary.append(f"But {doubt}.")
     else:
-        text = f"Fully booked {phrase}."
+        text = f"{PHRASES['fully_booked'].words} {phrase}."
         if availability.next_free is not None:
             slot = availability.next_free
             start_day = slot.start.astimezone(tz).date()
@@ -163,7 +179,7 @@ def free_reply(
             text += f" Next free: {when_text}, for {duration(slot.minutes)}."
         else:
             text += " No free slot in the next 30 days."
-        body.append(kit.section(f"⛔ {escape(text)}"))
+        body.append(kit.section(f"{PHRASES['fully_booked'].emoji} {escape(text)}"))
         summary.append(text)
     fallback = f"{name}: " + " ".join(summary) if summary else f"{name}, {window.label}."
     return finish(ctx, fallback, head + body, buttons=buttons)

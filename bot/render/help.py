@@ -3,12 +3,14 @@ did not understand (its suggestion first, kindly)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.questions.commands import USAGE, WHEN_WORDS
-from bot.questions.intents import DEFAULT_REMIND_MINUTES
+from bot.questions.intents import DEFAULT_REMIND_MINUTES, Option
 from bot.render import kit
+from bot.render.choices import options_reply
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import escape, one_line
 
@@ -131,3 +133,16 @@ def help_reply(
     if lead:
         text = " ".join(line.replace("`", "") for line in lead) + " " + text
     return simple(ctx, text, blocks)
+
+
+def unknown_reply(
+    text: str, suggestion: str | None, options: Sequence[Option], ctx: RenderContext
+) -> Reply:
+    """Words the bot could not place: the closest questions it can answer, as buttons, when
+    it found some; else the help with its suggestion first."""
+    if not options:
+        return help_reply(ctx, suggestion=suggestion, unknown=text)
+    echo = one_line(text)[:UNKNOWN_ECHO]
+    lead = f"I didn't catch “{echo}”. Did you mean one of these?"
+    footer = f"`{ctx.command} help` lists everything I can answer."
+    return options_reply(lead, options, ctx, footer=footer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +13,7 @@ from bot.clustermarket.models import Booking
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
+from bot.render.availability import out_of_service_badge
 from bot.render.digest import digest_home_blocks
 from bot.render.gaps import Gaps
 from bot.render.limits import MAX_VIEW_BLOCKS
@@ -76,7 +77,13 @@ def _status(
     return [kit.section(text, accessory=connect)]
 
 
-def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date, links: WebLinks | None) -> Block:
+def _booking(
+    booking: Booking,
+    tz: dt.tzinfo,
+    today: dt.date,
+    out_of_service: Mapping[int, str],
+    links: WebLinks | None,
+) -> Block:
     start = booking.start_time
     day = start.astimezone(tz).date() if start is not None else None
     when = ""
@@ -85,7 +92,9 @@ def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date, links: WebLinks | 
         when = (words.capitalize() if words else date_text(day, this_year=today.year)) + "  "
     equipment = booking.equipment
     name = (equipment.name if equipment and equipment.name else None) or "Equipment"
+    held = out_of_service.get(equipment.id) if equipment and equipment.id is not None else None
     details = [
+        out_of_service_badge(held),
         status_badge(booking.status),
         category_label(booking.category),
         escape(one_line(equipment.room)) if equipment and equipment.room else None,
@@ -137,10 +146,12 @@ def home_view(
     notify: NotifySummary | None = None,
     command: str = DEFAULT_COMMAND,
     unread: int = 0,
+    out_of_service: Mapping[int, str] | None = None,
     links: WebLinks | None = None,
 ) -> dict[str, Any]:
     """The Home tab view (`views.publish`): at most 100 blocks. `unread` bookings could not
-    be read, so the next ones listed may not be all."""
+    be read, so the next ones listed may not be all; `out_of_service` maps an instrument's id
+    to its status when it is not available, so a booking on it is flagged."""
     tz = _zone(tz_name)
     local_now = now.astimezone(tz)
     blocks: list[Block] = [
@@ -153,7 +164,8 @@ def home_view(
         blocks += [kit.divider(), kit.section("*📅 Your next bookings*")]
         if next_bookings:
             shown = next_bookings[:MAX_HOME_BOOKINGS]
-            blocks += [_booking(booking, tz, local_now.date(), links) for booking in shown]
+            held = out_of_service or {}
+            blocks += [_booking(booking, tz, local_now.date(), held, links) for booking in shown]
             if len(next_bookings) > MAX_HOME_BOOKINGS:
                 blocks.append(kit.context(f"`{command} bookings this week` shows the rest."))
         else:
@@ -172,7 +184,8 @@ def home_view(
         kit.section(
             "*💬 Ask away*\n"
             f"`{command} bookings tomorrow`  ·  `{command} free NovaSeq this afternoon`"
-            f"  ·  `{command} schedule confocal friday`  ·  `{command} help`"
+            f"  ·  `{command} help`\nOr ask in words, here in Messages or by mentioning me:"
+            " “what's free now?”  ·  “when is the NovaSeq next free?”  ·  “my next booking”"
         ),
         kit.actions([kit.button("Refresh", HOME_REFRESH, value="refresh")]),
     ]

@@ -13,20 +13,17 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.clustermarket.statuses import is_available
 from bot.notify.snapshot import SeenBooking
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import OPEN_WEB
+from bot.render.availability import PHRASES, service_badge, service_standing, status_words
 from bot.render.limits import MAX_FALLBACK_TEXT, clip
 from bot.render.reply import Reply
 from bot.render.text import (
-    availability_badge,
-    availability_words,
     date_text,
     duration,
     escape,
-    is_maintenance,
     relative_day,
     span,
     status_badge,
@@ -149,8 +146,8 @@ def unavailable_message(
     links: WebLinks | None = None,
 ) -> Reply:
     """An instrument the person has booked this week is no longer available."""
-    words = availability_words(status or "Unavailable")
-    badge = availability_badge(words) or escape(words)
+    words = status_words(status or "Unavailable")
+    badge = service_badge(words) or escape(words)
     name = linked(escape(equipment), equipment_url(links, equipment_id))
     lines = [f"•  {escape(_when(booking, tz, now))}" for booking in affected[:MAX_LISTED]]
     if len(affected) > MAX_LISTED:
@@ -187,16 +184,19 @@ def watch_message(
         end = dt.datetime.fromisoformat(str(payload.get("end")))
         times = span(start, end, tz)
         day = relative_day(start.astimezone(tz).date(), now.astimezone(tz).date()) or "today"
-        body = f"🟢 A slot opened on {name} {day}: *{times}* (a booking was cancelled)."
+        free = PHRASES["free_window"].emoji
+        body = f"{free} A slot opened on {name} {day}: *{times}* (a booking was cancelled)."
         text = f"A slot opened on {equipment} {day}: {times}"
     else:
         status = payload.get("status")
-        words = availability_words(status) if isinstance(status, str) else "Available"
-        if is_available(status if isinstance(status, str) else None):
-            body, text = f"✅ {name} is available again.", f"{equipment} is available again"
+        words = status_words(status) if isinstance(status, str) else ""
+        badge = service_badge(words)
+        if badge is None or service_standing(words) == "in_service":
+            back = PHRASES["in_service"]
+            body = f"{back.emoji} {name} is *{back.words.lower()}* again."
+            text = f"{equipment} is {back.words.lower()} again"
         else:
-            icon = "🛠" if is_maintenance(words) else "🔴"
-            body = f"{icon} {name} is now *{escape(words)}* in Clustermarket."
+            body = f"{badge}  {name} is now *{escape(words)}* in Clustermarket."
             text = f"{equipment} is now {words} in Clustermarket"
     blocks = [
         kit.section(body),

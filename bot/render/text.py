@@ -12,7 +12,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.clustermarket.models import Person
-from bot.clustermarket.statuses import is_available, status_policy
+from bot.clustermarket.statuses import status_policy
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -170,24 +170,6 @@ def category_label(category: str | None) -> str | None:
         return None
     text = one_line(category)
     return f"🛠 {text}" if is_maintenance(category) else text
-
-
-def availability_words(status: str) -> str:
-    """An availability status as words: `under_maintenance` reads 'Under maintenance'."""
-    text = one_line(status.replace("_", " "))
-    return text.capitalize() if text.islower() else text
-
-
-def availability_badge(status: str | None) -> str | None:
-    """'🟢 Available', '🛠 Under Maintenance', '🔴 Out of order'."""
-    if status is None or not status.strip():
-        return None
-    text = availability_words(status)
-    if is_maintenance(text):
-        return f"🛠 {text}"
-    if not is_available(text):
-        return f"🔴 {text}"
-    return f"🟢 {text}"
 
 
 def person_name(person: Person | None, *, fallback: str = "someone") -> str:

@@ -12,9 +12,8 @@ from typing import Any
 
 from bot.clustermarket.models import Booking
 from bot.render import kit
+from bot.render.availability import PHRASES, service_badge, status_words
 from bot.render.text import (
-    availability_badge,
-    availability_words,
     clock,
     date_text,
     escape,
@@ -39,23 +38,26 @@ def _head(entry: EquipmentEntry, links: WebLinks | None) -> str:
         f"*{linked(escape(one_line(entry.name)), equipment_url(links, entry.id))}*",
         escape(one_line(entry.lab.name)) if entry.lab else None,
         f"📍 {escape(one_line(summary.room))}" if summary.room else None,
-        availability_badge(summary.availability_status),
+        service_badge(summary.availability_status),
     ]
     return "  ·  ".join(part for part in parts if part)
 
 
 def _today(facts: Availability, tz: dt.tzinfo) -> list[str]:
     if facts.out_of_service is not None:
-        words = escape(availability_words(facts.out_of_service))
-        return [f"🛠 {words} in Clustermarket: not free today."]
+        words = status_words(facts.out_of_service)
+        badge = service_badge(words) or escape(words)
+        return [f"{badge} in Clustermarket: not free today."]
     lines: list[str] = []
     state = facts.now
     if state is not None and state.current is not None:
         until = state.current.end_time
-        lines.append("⛔ In use now" + (f", until {clock(until, tz)}." if until else "."))
+        busy = PHRASES["busy"].badge()
+        lines.append(busy + (f", until {clock(until, tz)}." if until else "."))
     elif state is not None:
         until = state.free_until
-        lines.append("✅ Free now" + (f", until {clock(until, tz)}." if until else "."))
+        free = PHRASES["free"].badge()
+        lines.append(free + (f", until {clock(until, tz)}." if until else "."))
     if facts.passed:
         return lines
     slots = [f"{span(slot.start, slot.end, tz)}" for slot in facts.slots[:MAX_SLOTS]]

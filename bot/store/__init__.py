@@ -13,6 +13,7 @@ One SQLite file (WAL mode, foreign keys on), laid out by concern:
   and the notifier's per-minute request budget
 - `chores`: pruning that whichever process comes first runs, at most once a period
 - `slack`: users' time zones and Slack event ids already taken
+- `threads`: what each Slack thread or DM was last asked about, for follow-ups
 - `store`: the `Store` facade, whose async methods keep SQLite off the event loop
 
 A new concern is a new repository module, migrations appended to `migrations.py`, and its

@@ -182,7 +182,25 @@ def _migration_8_digest_indexes_and_chores(db: sqlite_utils.Database) -> None:
     )
 
 
-def _migration_9_notifications(db: sqlite_utils.Database) -> None:
+def _migration_9_thread_topics(db: sqlite_utils.Database) -> None:
+    """What each Slack thread (or DM) was last asked about, for follow-ups; short-lived, so
+    expired rows are deleted by time (the index)."""
+    db.execute(
+        """
+        CREATE TABLE thread_topics (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            thread_ts TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, channel_id, thread_ts)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX thread_topics_updated_at ON thread_topics (updated_at)")
+
+
+def _migration_10_notifications(db: sqlite_utils.Database) -> None:
     """Reminders, change notices and watched instruments: people's settings (and whether an
     unlinked person was once offered to connect for unfurls), each account's last poll,
     watches, the outbox of notices, and the per-minute request budget."""
@@ -282,5 +300,6 @@ MIGRATIONS: list[Migration] = [
     _migration_6_pkce_verifier,
     _migration_7_events_by_team,
     _migration_8_digest_indexes_and_chores,
-    _migration_9_notifications,
+    _migration_9_thread_topics,
+    _migration_10_notifications,
 ]

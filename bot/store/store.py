@@ -30,6 +30,7 @@ from bot.store.notify import NotifyAccounts, NotifyUsers
 from bot.store.slack import SlackCache
 from bot.store.states import OAuthStates
 from bot.store.subscriptions import Subscriptions
+from bot.store.threads import Threads
 from bot.store.watches import Watches
 
 P = ParamSpec("P")
@@ -98,6 +99,7 @@ class Store:
         self.slack = SlackCache(self.database)
         self.subscriptions = Subscriptions(self.database)
         self.deliveries = Deliveries(self.database)
+        self.threads = Threads(self.database)
         self.notices = Notices(self.database)
         self.notify_users = NotifyUsers(self.database)
         self.notify_accounts = NotifyAccounts(self.database, self.notices)
@@ -184,6 +186,11 @@ class Store:
     cache_tz = _writes("slack", SlackCache.cache_tz)
     known_zones = _reads("slack", SlackCache.known_zones)
     first_sight = _writes("slack", SlackCache.first_sight)
+
+    # --- what each thread was last about, for follow-ups ---
+
+    remember_thread = _writes("threads", Threads.remember)
+    recall_thread = _reads("threads", Threads.recall)
 
     # --- digests ---
 

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.answers import Answerer, Asker, Reply, availability, is_question
-from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
 from bot.clustermarket.models import Booking
 from bot.clustermarket.reading import read_items
@@ -381,23 +380,6 @@ async def test_the_catalogue_is_built_once_and_cached(
     await ask(answerer, "groups", asker())
     await ask(answerer, "group sample qc", asker())
     assert sandbox.stats.requests["GET /v1/groups"] == 2  # once per lab
-
-
-async def test_the_catalogue_expires(
-    client: ClustermarketClient, store: Store, asker: AskerFactory, linked: None, sandbox: Sandbox
-) -> None:
-    clock = [0.0]
-    answerer = Answerer(client, store, catalogue_ttl=60, clock=lambda: clock[0])
-    await ask(answerer, "labs", asker())
-    clock[0] = 59.0
-    await ask(answerer, "labs", asker())
-    assert sandbox.stats.requests["GET /v1/accounts"] == 1
-    clock[0] = 61.0
-    await ask(answerer, "labs", asker())
-    assert sandbox.stats.requests["GET /v1/accounts"] == 2
-    answerer.forget(KEY)
-    await ask(answerer, "labs", asker())
-    assert sandbox.stats.requests["GET /v1/accounts"] == 3
 
 
 # --- when things go wrong -----------------------------------------------------------------

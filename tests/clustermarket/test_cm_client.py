@@ -26,6 +26,7 @@ from bot.clustermarket.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from bot.clustermarket.flow import UpstreamLimits
 from bot.clustermarket.models import (
     Account,
     AccountSummary,
@@ -162,25 +163,30 @@ async def test_sequential_mode_gives_the_same_records(
     concurrent_requests = sandbox.stats.requests["GET /v1/bookings"]
     sandbox.stats.reset()
 
-    sequential = await client.for_user(KEY, sequential=True).bookings(provider_account=lab_id)
+    sequential = await client.for_user(KEY, sequential=True, kept=False).bookings(
+        provider_account=lab_id
+    )
 
     assert sequential == concurrent
     assert sandbox.stats.requests["GET /v1/bookings"] == concurrent_requests
 
 
-async def test_concurrent_pages_are_bounded(
-    sandbox: Sandbox, client: ClustermarketClient, linked: TokenSet
+async def test_concurrent_pages_are_bounded_by_the_users_share(
+    sandbox: Sandbox, oauth: OAuthClient, store: Store, http: httpx.AsyncClient, linked: TokenSet
 ) -> None:
     sandbox.knobs.latency = 0.02
     equipment_id = sandbox.busiest_equipment_id()
     pages = math.ceil(len(sandbox.data.bookings_of_equipment(equipment_id)) / 100)
-    assert pages > client.page_concurrency
-
-    await client.for_user(KEY, sequential=True).equipment_bookings(equipment_id)
-    assert sandbox.stats.peak_in_flight == 1
-    sandbox.stats.reset()
-    await client.for_user(KEY).equipment_bookings(equipment_id)
-    assert 2 <= sandbox.stats.peak_in_flight <= client.page_concurrency
+    limits = UpstreamLimits(in_flight=8, per_user=4)
+    async with ClustermarketClient(
+        sandbox.api_url, "/me", oauth, store, http=http, limits=limits
+    ) as client:
+        assert pages > client.page_concurrency == 4
+        await client.for_user(KEY, sequential=True, kept=False).equipment_bookings(equipment_id)
+        assert sandbox.stats.peak_in_flight == 1
+        sandbox.stats.reset()
+        await client.for_user(KEY, kept=False).equipment_bookings(equipment_id)
+        assert 2 <= sandbox.stats.peak_in_flight <= 4
 
 
 # -- retries --------------------------------------------------------------------------------
@@ -305,7 +311,7 @@ async def test_twenty_concurrent_401s_cause_one_refresh(
 async def test_concurrent_pages_after_expiry_cause_one_refresh(
     sandbox: Sandbox, client: ClustermarketClient, linked: TokenSet
 ) -> None:
-    api = client.for_user(KEY)
+    api = client.for_user(KEY, kept=False)
     equipment_id = sandbox.busiest_equipment_id()
     expected = await api.equipment_bookings(equipment_id)
     sandbox.expire_access_tokens(sandbox.demo_user_id)

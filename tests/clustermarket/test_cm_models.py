@@ -11,6 +11,7 @@ from bot.clustermarket.models import (
     Account,
     AccountSummary,
     Booking,
+    BookingDetails,
     Equipment,
     EquipmentSummary,
     Group,
@@ -81,8 +82,9 @@ def test_equipment_tolerates_nulls() -> None:
     assert summary.sub_category is None and summary.contact_person is None
 
 
-def test_booking_with_every_nested_object_null() -> None:
-    booking = Booking.model_validate(
+@pytest.mark.parametrize("model", [Booking, BookingDetails])
+def test_booking_with_every_nested_object_null(model: type[Booking]) -> None:
+    booking = model.model_validate(
         {
             "id": 1,
             "status": None,
@@ -107,7 +109,7 @@ def test_booking_with_every_nested_object_null() -> None:
 
 
 def test_booking_times_keep_their_zone_and_naive_ones_stay_naive() -> None:
-    booking = Booking.model_validate(
+    booking = BookingDetails.model_validate(
         {
             "start_time": "2026-03-25T09:30:00",  # naive: the lab's zone, placed by the client
             "end_time": "2026-03-25T11:00:00+01:00",

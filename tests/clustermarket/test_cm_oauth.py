@@ -234,7 +234,7 @@ async def test_no_token_in_any_log_record_or_error(
     caplog.set_level(logging.DEBUG)
     secrets: set[str] = {DEMO_CLIENT_SECRET}
     errors: list[BaseException] = []
-    api = client.for_user(key)
+    api = client.for_user(key, kept=False)
 
     code = sandbox.issue_code(sandbox.demo_user_id, redirect_uri)
     secrets.add(code)

@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clustermarket.listing import Listing, Skipped
-from bot.clustermarket.models import Account, AccountSummary, Booking, Group, User
+from bot.clustermarket.models import (
+    Account,
+    AccountSummary,
+    Booking,
+    BookingDetails,
+    Group,
+    User,
+)
 from bot.clustermarket.rails_zones import RAILS_ZONES
 from bot.clustermarket.reading import list_body, one_body, read_items, read_one
 from bot.clustermarket.statuses import (
@@ -132,7 +139,7 @@ def test_requester_as_a_name_or_an_id_alone() -> None:
 
 
 def test_flat_ids_and_bare_references() -> None:
-    flat = Booking.model_validate(
+    flat = BookingDetails.model_validate(
         {
             **_PLAIN,
             "equipment_id": 4105,

@@ -264,7 +264,7 @@ def test_instruments_out_of_service_are_named_with_their_status() -> None:
     ]
     assert lab.booking_count == 2 and not lab.empty and lab.unread == 1
     text = check(channel_digest_message(lab, owner_user_id="U1"))
-    assert "🛠 Under Maintenance" in text and "🔴 Out of order" in text
+    assert "🛠 Under Maintenance" in text and "⛔ Out of order" in text
     assert "Nothing booked." in text and "2 bookings on 2 instruments" in text
     assert "1 booking could not be read" in text
 
@@ -274,7 +274,7 @@ def test_instruments_out_of_service_are_named_with_their_status() -> None:
         4107: "out_of_order",
     }
     personal = json.dumps(personal_digest_message(mine).blocks, ensure_ascii=False)
-    assert "🔴 Out of order" in personal and "could not be read" in personal
+    assert "⛔ Out of order" in personal and "could not be read" in personal
 
 
 def test_own_bookings_are_found_by_name_when_the_server_gives_no_id() -> None:

@@ -25,7 +25,8 @@ from digest_world import (
     digests_in,
 )
 
-from bot.digest.runner import DigestRunner, retry_delay
+from bot.digest.plans import retry_delay
+from bot.digest.runner import DigestRunner
 from bot.fake_slack import FakeSlack
 from bot.sandbox import Sandbox
 from bot.services import Services

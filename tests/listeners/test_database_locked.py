@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from db_faults import write_locked
-from slack_helpers import ZOE, bot_replies, words
+from slack_helpers import ZOE, bot_replies, dm_replies, words
 
 from bot.demo.world import World
 
@@ -63,7 +63,7 @@ async def test_a_locked_database_freezes_no_reply_and_drops_no_mention(
         in_channel = await world.fake.wait_for(
             lambda: bot_replies(world, "C0LAB", mention_ts), timeout=10
         )
-        in_dm = await world.fake.wait_for(lambda: bot_replies(world, dm, message_ts), timeout=10)
+        in_dm = await world.fake.wait_for(lambda: dm_replies(world, dm, message_ts), timeout=10)
         for reply in (*in_channel, *in_dm):
             assert "Illumina NovaSeq 6000" in reply.text + str(reply.blocks)
     unrecorded = [r for r in caplog.records if "answering it anyway" in r.getMessage()]

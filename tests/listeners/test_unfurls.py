@@ -51,7 +51,7 @@ async def test_an_instrument_link_unfurls_with_its_day_and_no_names(world: World
     assert [(u.channel, u.ts, u.url) for u in unfurl] == [("C0LAB", ts, f"{WEB}/equipment/4105")]
     text = str(unfurl[0].blocks)
     assert f"<{WEB}/equipment/4105|NanoDrop One>" in text
-    assert "G.12 QC Lab" in text and "Available" in text and "Genomics Core Facility" in text
+    assert "G.12 QC Lab" in text and "In service" in text and "Genomics Core Facility" in text
     assert "Free" in text or "Nothing free" in text or "In use" in text
     assert "@" not in text.replace("<@U0ZOE>", "")  # no email, no one named but the paster
 

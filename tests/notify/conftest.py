@@ -13,11 +13,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from notify_world import PEOPLE, TEAM, TODAY, Link, Person, settings_for
+from notify_world import (
+    PEOPLE,
+    TEAM,
+    TODAY,
+    ClockedRunner,
+    Link,
+    Person,
+    SimulatedTime,
+    settings_for,
+)
 
 from bot.clustermarket.tokens import TokenSet
 from bot.fake_slack import FakeSlack
-from bot.notify.runner import NotifyRunner
 from bot.sandbox import Sandbox
 from bot.services import Services
 
@@ -38,21 +46,29 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def services(sandbox: Sandbox, fake: FakeSlack, tmp_path: Path) -> AsyncIterator[Services]:
+def sim_time() -> SimulatedTime:
+    return SimulatedTime()
+
+
+@pytest.fixture
+async def services(
+    sandbox: Sandbox, fake: FakeSlack, tmp_path: Path, sim_time: SimulatedTime
+) -> AsyncIterator[Services]:
     built = await Services.build(
         settings_for(sandbox, fake, tmp_path),
         busy_timeout=0.3,
         backoff_base=0.001,
         backoff_cap=0.005,
         max_attempts=2,
+        clock=sim_time,
     )
     yield built
     await built.aclose()
 
 
 @pytest.fixture
-def runner(services: Services) -> NotifyRunner:
-    return NotifyRunner(services)
+def runner(services: Services, sim_time: SimulatedTime) -> ClockedRunner:
+    return ClockedRunner(services, sim_time)
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from pydantic import SecretStr
 from bot.clustermarket.tokens import UserKey
 from bot.config import Settings
 from bot.fake_slack import FakeSlack, Message
+from bot.notify.runner import NotifyReport, NotifyRunner
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from bot.services import Services
 
 TEAM = "T0CMBOT"
 TODAY = dt.date(2026, 3, 25)
@@ -80,3 +82,27 @@ def settings_for(sandbox: Sandbox, fake: FakeSlack, folder: Path, **extra: Any) 
         TOKEN_ENCRYPTION_KEY=[SecretStr(Fernet.generate_key().decode())],
         **extra,
     )
+
+
+class SimulatedTime:
+    """The Clustermarket client's clock in these tests (seconds): the instant the notifier
+    last ran at, so what the client keeps ages by the tests' instants, not by the real
+    seconds a test takes (a poll "an hour later" must not be served the last one's answer)."""
+
+    def __init__(self) -> None:
+        self.now = at(0)
+
+    def __call__(self) -> float:
+        return self.now.timestamp()
+
+
+class ClockedRunner(NotifyRunner):
+    """The notifier, moving the client's clock to each instant it runs at."""
+
+    def __init__(self, services: Services, time: SimulatedTime, **options: Any) -> None:
+        super().__init__(services, **options)
+        self.time = time
+
+    async def run_due(self, now: dt.datetime, *, poll_all: bool = False) -> NotifyReport:
+        self.time.now = now
+        return await super().run_due(now, poll_all=poll_all)

@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from notify_world import EMILY, KENJI, ZOE, Link, at, settings_for
+from notify_world import EMILY, KENJI, ZOE, ClockedRunner, Link, SimulatedTime, at, settings_for
 
 from bot.fake_slack import FakeSlack
-from bot.notify.runner import NotifyRunner
 from bot.sandbox import Sandbox
 from bot.services import Services
 
@@ -33,15 +32,18 @@ class FakeTime:
 
 
 @pytest.fixture
-async def services(sandbox: Sandbox, fake: FakeSlack, tmp_path: Path) -> AsyncIterator[Services]:
+async def services(
+    sandbox: Sandbox, fake: FakeSlack, tmp_path: Path, sim_time: SimulatedTime
+) -> AsyncIterator[Services]:
     settings = settings_for(sandbox, fake, tmp_path, NOTIFY_MAX_REQUESTS_PER_MINUTE=LIMIT)
-    built = await Services.build(settings, backoff_base=0.001, backoff_cap=0.005)
+    built = await Services.build(settings, backoff_base=0.001, backoff_cap=0.005, clock=sim_time)
     yield built
     await built.aclose()
 
 
-def runner_with(services: Services, time: FakeTime) -> NotifyRunner:
-    return NotifyRunner(services, monotonic=time.monotonic, sleep=time.sleep)
+def runner_with(services: Services, time: FakeTime) -> ClockedRunner:
+    clock = SimulatedTime()
+    return ClockedRunner(services, clock, monotonic=time.monotonic, sleep=time.sleep)
 
 
 async def test_what_does_not_fit_waits_for_the_next_minute(

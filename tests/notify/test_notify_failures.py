@@ -12,7 +12,7 @@ import asyncio
 import pytest
 from notify_world import NANODROP_0930, ZOE, Link, at, dms
 
-from bot.digest.runner import retry_delay
+from bot.digest.plans import retry_delay
 from bot.fake_slack import FakeSlack
 from bot.notify.polling import account_of
 from bot.notify.runner import NotifyRunner

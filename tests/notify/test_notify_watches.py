@@ -54,7 +54,7 @@ async def test_a_slot_opening_and_maintenance_are_posted_once_without_names(
     sandbox.set_availability(NANODROP, "Available")
     await runner.run_due(at(8, 20))
     await runner.run_due(at(8, 30))
-    assert [m.text for m in posts(fake)][2:] == ["NanoDrop One is available again"]
+    assert [m.text for m in posts(fake)][2:] == ["NanoDrop One is in service again"]
 
 
 async def test_a_broken_link_pauses_the_watch_visibly_and_linking_resumes_it(

@@ -1,4 +1,5 @@
-"""The README's command reference only shows phrasings the bot reads."""
+"""The README's command reference only shows phrasings the bot reads, and only kinds of
+question it answers (follow-ups read as follow-ups)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,34 @@ from pathlib import Path
 
 import pytest
 
-from bot.questions.intents import Unknown
+from bot.answers.answerer import is_question
+from bot.digest.commands import is_digest_intent
+from bot.notify.commands import is_notify_intent
+from bot.questions.followup import follow_up
+from bot.questions.intents import Connect, Disconnect, Help, Unknown
 from bot.questions.timewords import read_when
 from bot.questions.words import parse_question
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
-def examples(start: str, stop: str) -> list[str]:
-    """The backticked examples in the table rows between two headings of the README."""
+def examples(start: str, stop: str, *, follow_ups: bool = False) -> list[str]:
+    """The backticked examples in the table rows between two headings of the README: those of
+    the follow-ups row, or of every other."""
     section = README[README.index(start) : README.index(stop)]
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
-    return [found for row in rows[1:] for found in re.findall(r"`([^`]+)`", row)]
+    return [
+        found
+        for row in rows[1:]
+        if row.startswith("| follow-ups") == follow_ups
+        for found in re.findall(r"`([^`]+)`", row)
+    ]
 
 
 QUESTIONS = examples("### Questions in words", "### `cmbot` on the command line")
+FOLLOW_UPS = examples("### Questions in words", "### `cmbot` on the command line", follow_ups=True)
 WHENS = examples("`WHEN` is written", "### Questions in words")
+FIRST = parse_question("is the confocal free at 3?")
 
 
 def test_every_family_has_examples() -> None:
@@ -31,8 +44,23 @@ def test_every_family_has_examples() -> None:
 
 
 @pytest.mark.parametrize("text", QUESTIONS)
-def test_question_examples_are_understood(text: str) -> None:
-    assert not isinstance(parse_question(text), Unknown)
+def test_question_examples_are_understood_and_answered(text: str) -> None:
+    intent = parse_question(text)
+    assert not isinstance(intent, Unknown | Help)
+    assert (
+        is_question(intent)
+        or is_digest_intent(intent)
+        or is_notify_intent(intent)
+        or isinstance(intent, Connect | Disconnect)
+    )
+
+
+@pytest.mark.parametrize("text", FOLLOW_UPS)
+def test_follow_up_examples_carry_the_question_before(text: str) -> None:
+    assert len(FOLLOW_UPS) >= 3
+    intent = follow_up(FIRST, text)
+    assert not isinstance(intent, Unknown | Help)
+    assert intent != FIRST
 
 
 @pytest.mark.parametrize("text", WHENS)

@@ -9,7 +9,7 @@ from render_samples import GENOMICS, LONDON, NANODROP, NOW, ZOE, at, booking, bu
 
 from bot.answers import availability
 from bot.clustermarket.listing import Skipped
-from bot.clustermarket.models import Booking, EquipmentSummary, Ref
+from bot.clustermarket.models import BookingDetails, EquipmentSummary, Ref
 from bot.questions.commands import Free, Schedule
 from bot.questions.when import When, resolve
 from bot.render import EquipmentEntry, RenderContext, free_reply, schedule_reply
@@ -85,7 +85,7 @@ def test_an_instrument_out_of_service_is_never_free() -> None:
 
 
 def test_a_booking_in_full() -> None:
-    full = Booking(
+    full = BookingDetails(
         id=7961782,
         status="on_hold",
         booking_type="external",
@@ -110,7 +110,7 @@ def test_a_booking_in_full() -> None:
         assert fact in private, fact
     shared = check(booking_details_reply(full, LONDON, RenderContext(now=NOW, audience="channel")))
     assert "18.00" not in shared and "tips" not in shared and "mailto:" not in shared
-    bare = check(booking_details_reply(Booking(), dt.UTC, RenderContext(now=NOW)))
+    bare = check(booking_details_reply(BookingDetails(), dt.UTC, RenderContext(now=NOW)))
     assert "time not set" in bare
 
 

@@ -79,7 +79,7 @@ def test_what_each_notice_says() -> None:
     assert "moved: now today 09:30–10:00" in said["moved6"]
     assert "is no longer in Clustermarket" in said["cancelled4"]
     assert "was cancelled" in said["cancelled5"]
-    assert said["watch_availability9"].endswith("is available again")
+    assert said["watch_availability9"].endswith("is in service again")
     assert said["watch_slot10"].endswith("today: 12:00–12:30")
 
 

@@ -27,6 +27,15 @@ def clicked(body: dict[str, Any]) -> tuple[UserKey, str | None]:
     return UserKey(team_id, user["id"]), channel
 
 
+def clicked_in(body: dict[str, Any]) -> Asked:
+    """Who clicked, in which channel and thread (so a "which one?" answered in a thread
+    becomes what the thread is about)."""
+    key, channel = clicked(body)
+    container = body.get("container") or {}
+    thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+    return Asked(key, channel, thread_ts=thread_ts if isinstance(thread_ts, str) else None)
+
+
 def register(app: AsyncApp, conversation: Conversation) -> None:
     async def share(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
@@ -60,8 +69,7 @@ def private_answer(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
-        key, channel = clicked(body)
-        reply = await answer(action.get("value") or "", Asked(key, channel))
+        reply = await answer(action.get("value") or "", clicked_in(body))
         await respond(
             text=reply.text,
             blocks=reply.blocks,

@@ -1,9 +1,11 @@
-"""Questions in words: mentions in channels and direct messages, answered in the thread.
+"""Questions in words: mentions in channels, answered in their thread, and direct messages,
+answered in the DM itself, like a chat (in a thread only when the person wrote in one).
 
 No loops and no doubles: messages from bots (this one included), edits and deletions are
 ignored, and an event Slack delivers again (X-Slack-Retry-Num) after we already took it is
 not answered twice. A channel sees an answer without emails, notes or costs; "my bookings",
-prompts and questions back go to the asker alone.
+prompts and questions back go to the asker alone. A mention in a thread follows up on what
+the thread was about ("@cmbot and tomorrow?"), as does any message in a DM.
 """
 
 from __future__ import annotations
@@ -50,11 +52,13 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         if not await conversation.first_sight(team_id, str(body.get("event_id") or "")):
             logger.info("event %s already answered; ignoring Slack's retry", body.get("event_id"))
             return
+        thread_ts = event.get("thread_ts")
         asked = Asked(
             key=UserKey(team_id, event["user"]),
             channel_id=event.get("channel"),
-            thread_ts=event.get("thread_ts") or event.get("ts"),
+            thread_ts=(thread_ts or event.get("ts")) if in_channel else thread_ts,
             audience="channel" if in_channel else "private",
+            direct=not in_channel,
         )
         answer = await conversation.answer_words(event["text"], asked, context.bot_user_id)
         client = context.client
