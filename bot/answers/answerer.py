@@ -76,7 +76,7 @@ from bot.render.errors import missing_scope_reply
 from bot.render.gaps import Gaps, note_gaps
 from bot.render.help import unknown_reply
 from bot.render.weblinks import WebLinks
-from bot.store import Link, Store
+from bot.store import Link, LinkSummary, Store
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class Asker:
     offer_share: bool = True
 
 
-def own(link: Link) -> Slice:
+def own(link: Link | LinkSummary) -> Slice:
     """The linked person's own bookings, of everything their account sees."""
     return Slice(Requester(link.cm_user_id, link.cm_user_name))
 

@@ -41,6 +41,11 @@ def spending(gate: Gate) -> Iterator[None]:
         _GATE.reset(token)
 
 
+def current_gate() -> Gate | None:
+    """The gate requests made here are counted against (None: they are not counted)."""
+    return _GATE.get()
+
+
 async def before_request() -> None:
     """Called by the client before each request it sends: the gate's say, if there is one."""
     gate = _GATE.get()

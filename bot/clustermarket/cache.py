@@ -12,6 +12,12 @@ ever served to them. An entry is
   Clustermarket answers them 401 or 403 (their rights may have changed); a fetch still running
   then is not kept;
 - bounded: once the records kept exceed `max_records`, the least recently used entries go.
+
+A caller that needs fresher than an entry's kind promises (the notifier, for an instrument's
+availability) says how old it may be (`within`); an older entry is then fetched anew for it,
+and replaced for everyone. A fetch held back by its starter's request budget
+(`bot.clustermarket.budget`) is fetched again for a caller who waited on it under another
+budget or none: a person's question never fails because the notifier's minute is spent.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
+from bot.clustermarket.budget import BudgetSpent, Gate, current_gate
 from bot.clustermarket.tokens import UserKey
 from bot.observability.metrics import record_cache
 
@@ -66,13 +73,15 @@ class _Entry:
 
 
 class _Flight:
-    """One fetch under way. `void` is set when its user is forgotten meanwhile: the answer
-    still serves whoever waits for it, but is not kept."""
+    """One fetch under way, under the request budget of whoever started it (`gate`). `void`
+    is set when its user is forgotten meanwhile: the answer still serves whoever waits for
+    it, but is not kept."""
 
-    __slots__ = ("task", "void")
+    __slots__ = ("gate", "task", "void")
 
     def __init__(self) -> None:
         self.void = False
+        self.gate: Gate | None = current_gate()
         self.task: asyncio.Future[Any]
 
 
@@ -99,26 +108,42 @@ class UserCache:
     _weight: int = field(default=0, init=False)
 
     async def get(
-        self, key: UserKey, what: Hashable, fetch: Callable[[], Awaitable[V]], *, kind: Kind
+        self,
+        key: UserKey,
+        what: Hashable,
+        fetch: Callable[[], Awaitable[V]],
+        *,
+        kind: Kind,
+        within: float | None = None,
     ) -> V:
-        """The user's `what`: kept, or fetched (once, however many ask at the same time)."""
+        """The user's `what`: kept, or fetched (once, however many ask at the same time);
+        with `within`, nothing kept longer than that many seconds is served to this caller."""
         slot = (key, what)
         lifetime = self.lifetimes.of(kind)
         entry = self._entries.get(slot)
         if entry is not None:
             age = self.clock() - entry.stored_at
-            if age < lifetime.fresh + lifetime.stale:
+            if age >= lifetime.fresh + lifetime.stale:
+                self._drop(slot)
+            elif within is None or age < within:
                 self._entries.move_to_end(slot)
                 if age >= lifetime.fresh and slot not in self._flights:
                     self._fly(slot, fetch, kind, background=True)
                 record_cache(kind, hit=True)
                 return cast(V, entry.value)
-            self._drop(slot)
         record_cache(kind, hit=False)
         flight = self._flights.get(slot) or self._fly(slot, fetch, kind, background=False)
-        # Shielded: a question that stops waiting (its deadline passed) leaves the fetch to
-        # finish for whoever else waits, and for the next question.
-        return cast(V, await asyncio.shield(flight.task))
+        try:
+            # Shielded: a question that stops waiting (its deadline passed) leaves the fetch
+            # to finish for whoever else waits, and for the next question.
+            return cast(V, await asyncio.shield(flight.task))
+        except BudgetSpent:
+            if flight.gate is current_gate():
+                raise  # our own budget: the caller defers its work
+            again = self._flights.get(slot)
+            if again is None or again.task.done() or again.gate is not current_gate():
+                again = self._fly(slot, fetch, kind, background=False)
+            return cast(V, await asyncio.shield(again.task))
 
     def forget(self, key: UserKey) -> None:
         """Drop everything kept for the user; fetches under way for them are not kept."""

@@ -260,6 +260,7 @@ class ClustermarketClient:
             skipped=[skip for page in paged.pages for skip in page.skipped],
             partial=paged.partial,
             paging=paged.style,
+            pages=len(paged.pages),
         )
 
     async def _get_page(

@@ -51,6 +51,7 @@ class Listing(list[T]):
         partial: bool = False,
         paging: str = "one page",
         zones: Iterable[str] = (),
+        pages: int = 1,
     ) -> None:
         super().__init__(items)
         self.skipped: tuple[Skipped, ...] = tuple(skipped)
@@ -58,6 +59,9 @@ class Listing(list[T]):
         self.paging = paging
         self.zones: tuple[str, ...] = tuple(zones)
         """The lab zones naive times were placed in (empty when every time had a zone)."""
+        self.pages = pages
+        """Pages read: what reading the list again should cost (records narrowed away as
+        they came in, by `Slice`, were read all the same)."""
 
     @property
     def unread(self) -> int:

@@ -125,21 +125,35 @@ class UserApi:
         """The same user's API, asking Clustermarket every time."""
         return UserApi(self._client, self.key, sequential=self.sequential, kept=False)
 
-    async def keep(self, kind: Kind, what: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
-        """`fetch()`, or what it gave this user a moment ago (see `cache.py`)."""
+    async def keep(
+        self,
+        kind: Kind,
+        what: Hashable,
+        fetch: Callable[[], Awaitable[T]],
+        *,
+        within: float | None = None,
+    ) -> T:
+        """`fetch()`, or what it gave this user a moment ago (see `cache.py`); with
+        `within`, a moment of at most that many seconds."""
         if not self.kept:
             return await fetch()
-        return await self._client.cache.get(self.key, what, fetch, kind=kind)
+        return await self._client.cache.get(self.key, what, fetch, kind=kind, within=within)
 
     async def _all(
-        self, path: str, model: type[M], params: Mapping[str, str | int | None] | None = None
+        self,
+        path: str,
+        model: type[M],
+        params: Mapping[str, str | int | None] | None = None,
+        *,
+        within: float | None = None,
     ) -> Listing[M]:
         async def fetch() -> Listing[M]:
             return await self._client._get_all(
                 self.key, path, model, params, sequential=self.sequential
             )
 
-        return await self.keep("records", (path, *sorted((params or {}).items())), fetch)
+        what = (path, *sorted((params or {}).items()))
+        return await self.keep("records", what, fetch, within=within)
 
     async def _one(self, path: str, model: type[M]) -> M:
         async def fetch() -> M:
@@ -180,8 +194,12 @@ class UserApi:
                 return booking.model_copy(update={"start_time": None, "end_time": None})
         return booking
 
-    async def equipment_list(self, account: int | None = None) -> Listing[EquipmentSummary]:
-        return await self._all("/equipment", EquipmentSummary, {"account": account})
+    async def equipment_list(
+        self, account: int | None = None, *, within: float | None = None
+    ) -> Listing[EquipmentSummary]:
+        """The instruments the user sees (of one account); `within` seconds old at most,
+        for a caller that watches their availability (kept for minutes otherwise)."""
+        return await self._all("/equipment", EquipmentSummary, {"account": account}, within=within)
 
     async def equipment(self, equipment_id: int) -> Equipment:
         return await self._one(f"/equipment/{int(equipment_id)}", Equipment)
@@ -263,6 +281,7 @@ class UserApi:
             partial=listing.partial,
             paging=listing.paging,
             zones=sorted(used),
+            pages=listing.pages,
         )
 
     async def _place(

@@ -123,7 +123,7 @@ async def read_account(
 
 async def _full(services: Services, member: Member, before: Snapshot, now: dt.datetime) -> Seen:
     bookings, equipment = await gather_all(
-        reading.bookings_seen(services, member.key),
+        reading.own_bookings_seen(services, member.link),
         or_none(reading.equipment_seen(services, member.key)),
     )
     link = member.link
@@ -131,8 +131,7 @@ async def _full(services: Services, member: Member, before: Snapshot, now: dt.da
     listed = {booking.id for booking in bookings if booking.id is not None}
     gone = frozenset(before.bookings.keys() - listed) if bookings.complete else frozenset()
     availability = availability_of(equipment) if equipment is not None else before.availability
-    pages = -(-max(len(bookings) + bookings.unread, 1) // 100)
-    return Seen(Snapshot(own, availability), gone, pages)
+    return Seen(Snapshot(own, availability), gone, bookings.pages)
 
 
 async def _quick(services: Services, member: Member, before: Snapshot, now: dt.datetime) -> Seen:

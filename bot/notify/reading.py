@@ -1,13 +1,16 @@
 """Everything the notifier reads from Clustermarket, one function per thing read.
 
-Kept in one place so these reads can go through the answers' per-user cache, and so every
-request they make is counted against the notifier's budget (the caller runs them inside
-`bot.clustermarket.budget.spending`). Each reads with one linked person's token: what that
-person may read anyway, and nothing else.
+Each read is the very read an answer makes (the same `UserApi` call, so the same entry of the
+client's per-user cache, `bot.clustermarket.cache`): a poll right after a question costs no
+request, and a question right after a poll none either. Only requests that reach
+Clustermarket are counted against the notifier's budget: the caller runs these reads inside
+`bot.clustermarket.budget.spending`, whose gate sits below the cache, at the transport. Each
+reads with one linked person's token: what that person may read anyway, and nothing else.
 """
 
 from __future__ import annotations
 
+from bot.answers.answerer import own
 from bot.answers.catalogue import Catalogue
 from bot.answers.equipment import find_equipment
 from bot.clustermarket.errors import Forbidden, NotFound
@@ -16,16 +19,23 @@ from bot.clustermarket.models import Booking, EquipmentSummary
 from bot.clustermarket.tokens import UserKey
 from bot.render import EquipmentEntry, RenderContext, Reply
 from bot.services import Services
+from bot.store import LinkSummary
+
+AVAILABILITY_WITHIN = 60.0
+"""Seconds an equipment list kept for someone may be old and still serve a poll: answers keep
+it for minutes (it changes by the week), but an instrument going into maintenance is news."""
 
 
-async def bookings_seen(services: Services, key: UserKey) -> Listing[Booking]:
-    """Every booking the person sees (their labs' and their own): a full poll."""
-    return await services.clustermarket.for_user(key).bookings()
+async def own_bookings_seen(services: Services, link: LinkSummary) -> Listing[Booking]:
+    """The person's own bookings, of all their account sees: a full poll (the read behind
+    "my bookings" and the App Home)."""
+    return await services.clustermarket.for_user(link.key).bookings(only=own(link))
 
 
 async def equipment_seen(services: Services, key: UserKey) -> Listing[EquipmentSummary]:
     """The instruments of the person's labs, with their availability (one page, usually)."""
-    return await services.clustermarket.for_user(key).equipment_list()
+    api = services.clustermarket.for_user(key)
+    return await api.equipment_list(within=AVAILABILITY_WITHIN)
 
 
 async def booking_now(services: Services, key: UserKey, booking_id: int) -> Booking | None:

@@ -123,8 +123,7 @@ async def poll_watch(services: Services, watch: Watch, now: dt.datetime) -> Watc
     notices = [] if before is None else _posts(watch, before, current, bookings, now, tz)
     if not current.known and before is not None:  # keep what we knew
         current = WatchSnapshot(day, before.status, before.known, current.bookings)
-    pages = -(-max(len(bookings) + bookings.unread, 1) // 100) + 1
-    return WatchPoll(current, notices, pages, next_watch_poll(now, tz))
+    return WatchPoll(current, notices, bookings.pages + 1, next_watch_poll(now, tz))
 
 
 def _posts(

@@ -9,6 +9,7 @@ import math
 import httpx
 import pytest
 
+from bot.clustermarket.budget import BudgetSpent, before_request, spending
 from bot.clustermarket.cache import Lifetime, Lifetimes, UserCache
 from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.flow import Backoff, Upstream, UpstreamLimits
@@ -172,3 +173,42 @@ async def test_a_question_that_stops_waiting_leaves_the_fetch_to_finish() -> Non
             await cache.get(ZOE, "me", fetch, kind="records")
     assert await cache.get(ZOE, "me", fetch, kind="records") == "answer 1"
     assert fetch.calls == 1
+
+
+async def test_a_caller_that_needs_it_fresher_fetches_it_anew_for_everyone() -> None:
+    now = [0.0]
+    cache = UserCache(Lifetimes(records=Lifetime(fresh=300, stale=600)), clock=lambda: now[0])
+    fetch = Counted()
+    assert await cache.get(ZOE, "equipment", fetch, kind="records") == "answer 1"
+    now[0] = 100.0  # fresh for answers, too old for the notifier
+    assert await cache.get(ZOE, "equipment", fetch, kind="records", within=60) == "answer 2"
+    assert await cache.get(ZOE, "equipment", fetch, kind="records") == "answer 2"
+    assert await cache.get(ZOE, "equipment", fetch, kind="records", within=60) == "answer 2"
+    assert fetch.calls == 2
+
+
+class Refusing:
+    """A request budget that is spent."""
+
+    async def take(self) -> None:
+        raise BudgetSpent("spent")
+
+
+async def test_a_fetch_held_back_by_another_callers_budget_is_fetched_again_for_a_person() -> None:
+    cache = UserCache()
+    calls = 0
+
+    async def fetch() -> str:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        await before_request()  # as the transport asks, before each request
+        return f"answer {calls}"
+
+    with spending(Refusing()):  # the notifier, its minute spent
+        polling = asyncio.ensure_future(cache.get(ZOE, "bookings", fetch, kind="bookings"))
+    await asyncio.sleep(0)  # its fetch is under way
+    assert await cache.get(ZOE, "bookings", fetch, kind="bookings") == "answer 2"  # joined it
+    with pytest.raises(BudgetSpent):
+        await polling  # the notifier defers its own work
+    assert calls == 2
