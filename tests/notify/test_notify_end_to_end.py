@@ -16,6 +16,7 @@ from notify_world import (
     WEB_URL,
     ZOE,
     Link,
+    Person,
     at,
     dms,
     texts,
@@ -116,3 +117,44 @@ async def test_a_moved_booking_is_reminded_at_its_new_time_and_a_cancelled_one_n
     assert dms(fake, ZOE) == []
     await runner.run_due(at(11, 45))
     assert texts(dms(fake, ZOE)) == ["NanoDrop One starts in 15 min: today 12:00–12:30"]
+
+
+async def test_the_end_nudge_ten_minutes_before_a_booking_ends(
+    services: Services, fake: FakeSlack, runner: NotifyRunner, link: Link
+) -> None:
+    await link(ZOE)
+    await services.store.set_reminders(ZOE.key, 15)
+    await services.store.set_end_nudge(ZOE.key, True)
+    await runner.run_due(at(13))
+
+    def qpcr() -> list[str]:
+        return [text for text in texts(dms(fake, ZOE)) if "qPCR" in text]
+
+    await runner.run_due(at(13, 45))  # the qPCR 14:00–16:30 starts in 15 minutes
+    await runner.run_due(at(16, 19))
+    assert len(qpcr()) == 1
+    await runner.run_due(at(16, 20))
+    await runner.run_due(at(16, 25))
+    assert qpcr() == [
+        "Bio-Rad CFX96 Touch qPCR starts in 15 min: today 14:00–16:30",
+        "Bio-Rad CFX96 Touch qPCR ends in 10 min: today 14:00–16:30",
+    ]
+
+
+async def test_someone_linking_to_an_account_already_polled_is_told_only_what_comes_after(
+    services: Services, sandbox: Sandbox, fake: FakeSlack, runner: NotifyRunner, link: Link
+) -> None:
+    second = Person("U0ZOE2", "Zoë on a second Slack", ZOE.cm_user_id, ZOE.tz)
+    fake.add_user(second.user_id, name=second.name, real_name=second.name, tz=second.tz)
+    await link(ZOE)
+    await runner.run_due(at(7))
+    sandbox.move_booking(REQUEST_EPPENDORF, status="approved")
+    await link(second)  # links after the approval: it is old news to them
+    await runner.run_due(at(8), poll_all=True)
+    assert len(dms(fake, ZOE)) == 1 and dms(fake, second) == []
+    sandbox.move_booking(REQUEST_VITROBOT, status="declined")
+    await runner.run_due(at(9), poll_all=True)
+    assert len(dms(fake, ZOE)) == 2
+    assert texts(dms(fake, second)) == [
+        "Your booking of Thermo Scientific Vitrobot Mark IV was declined: tomorrow 09:00–13:00"
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from notify_world import TEAM, ZOE, Link, at
 
 from bot.fake_slack import FakeSlack, Message
+from bot.notify.links import resume_watches
 from bot.notify.runner import NotifyRunner
 from bot.sandbox import Sandbox
 from bot.services import Services
@@ -74,8 +75,6 @@ async def test_a_broken_link_pauses_the_watch_visibly_and_linking_resumes_it(
     await runner.run_due(at(8, 20))
     assert len([m for m in fake.messages_in(ZOE.user_id) if "paused" in m.text]) == 1
     await link(ZOE)
-    from bot.notify.links import resume_watches
-
     await resume_watches(services, ZOE.key)
     resumed = await services.store.get_watch(watch.id)
     assert resumed is not None and resumed.status == "active" and resumed.snapshot is None
