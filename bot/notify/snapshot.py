@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from bot.clustermarket.models import Booking, EquipmentSummary
@@ -51,7 +52,7 @@ class SeenBooking:
     cancelled_by_owner: bool = False
     """The server says the account's owner cancelled it themselves."""
 
-    @property
+    @cached_property
     def active(self) -> bool:
         return is_active(self.status)
 
@@ -121,6 +122,10 @@ class Snapshot:
 
     bookings: Mapping[int, SeenBooking] = field(default_factory=dict)
     availability: Mapping[int, str | None] = field(default_factory=dict)
+    _upcoming: dict[dt.datetime, tuple[SeenBooking, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """`upcoming` by instant: a run asks it once per member of the account, at one `now`."""
 
     def encode(self) -> str:
         return json.dumps(
@@ -151,10 +156,15 @@ class Snapshot:
 
     def upcoming(self, now: dt.datetime) -> list[SeenBooking]:
         """Active bookings not over at `now`, soonest first."""
-        return sorted(
-            (b for b in self.bookings.values() if b.active and not b.over(now)),
-            key=lambda booking: (booking.start, booking.id),
-        )
+        found = self._upcoming.get(now)
+        if found is None:
+            found = self._upcoming[now] = tuple(
+                sorted(
+                    (b for b in self.bookings.values() if b.active and not b.over(now)),
+                    key=lambda booking: (booking.start, booking.id),
+                )
+            )
+        return list(found)
 
     def without_past(self, now: dt.datetime) -> Snapshot:
         return replace(self, bookings={k: b for k, b in self.bookings.items() if not b.over(now)})
