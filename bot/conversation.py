@@ -257,7 +257,7 @@ class Conversation:
         self.services.answerer.forget(key)
         await on_linked(self.services, key)
         slack = self.services.slack
-        hello = connected_message(result.name or "your account", self.command)
+        hello = connected_message(result.name or "your account", result.email, self.command)
         await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
         if result.resume:
             await self._answer_resumed(key, result.resume)

@@ -44,6 +44,14 @@ LenientDatetime = Annotated[
 ]
 
 
+def _text_or_none(value: Any) -> Any:
+    """A value that should be text but is not (an object, a number) counts as unknown."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_text_or_none)]
+
+
 class ApiModel(BaseModel):
     """Base of every record: ignore what we do not know, accept numbers where text belongs."""
 
@@ -206,6 +214,8 @@ class User(ApiModel):
     id: int | None = None
     first_name: str | None = None
     last_name: str | None = None
+    email: OptionalText = None
+    """Not in the published schema: read when the server sends it, else unknown."""
 
     @property
     def display_name(self) -> str:

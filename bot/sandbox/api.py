@@ -165,8 +165,16 @@ def group_detail(data: SandboxData, group: Group) -> dict[str, object]:
     }
 
 
-def user_json(user: User) -> dict[str, object]:
-    return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name}
+def user_json(user: User, *, with_email: bool = True) -> dict[str, object]:
+    """The user endpoint's answer; `email` is beyond the published schema, so optional."""
+    shown: dict[str, object] = {
+        "id": user.id,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+    }
+    if with_email and user.email is not None:
+        shown["email"] = user.email
+    return shown
 
 
 # --- Pagination and query parameters ---------------------------------------------------------
@@ -317,8 +325,8 @@ async def equipment_bookings(request: web.Request) -> web.Response:
 
 
 async def get_me(request: web.Request) -> web.Response:
-    _, data, user_id = _context(request)
-    return json_response(user_json(data.users[user_id]))
+    state, data, user_id = _context(request)
+    return json_response(user_json(data.users[user_id], with_email=state.knobs.user_email))
 
 
 async def list_groups(request: web.Request) -> web.Response:
