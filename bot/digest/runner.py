@@ -2,11 +2,13 @@
 
 The protocol for one digest and day:
 
-1. claim the (subscription, date) row in SQLite; a fresh claim elsewhere or a sent day stops here
+1. claim the (subscription, date) row in SQLite; a fresh claim elsewhere or a sent day stops
+   here, and so does a digest turned off, paused or moved since the run listed it
 2. if an earlier attempt had begun posting (crashed, or its answer never came), look in the
    conversation's history for our metadata and, if the post is there, record it instead
 3. fetch the bookings (one fetch per Clustermarket account and list per run), compose
-4. note that posting begins, post with metadata, record the message ts
+4. note that posting begins (unless the digest was turned off, paused or moved meanwhile: then
+   the claim is let go and nothing is posted), post with metadata, record the message ts
 
 A failure marks the day failed; a later tick that day retries it after a short backoff. Only a
 crash between posting and recording leaves a claim behind, and after `stale_after` the next
@@ -77,6 +79,8 @@ class DigestReport:
     already_sent: int = 0
     recovered_from_slack: int = 0
     failed: int = 0
+    turned_off: int = 0
+    """Turned off, paused or moved between being found due and being posted."""
     paused: int = 0
     in_progress: int = 0
     retry_later: int = 0
@@ -89,7 +93,8 @@ class DigestReport:
         return (
             f"digests due {self.due}: sent {self.sent}, skipped empty {self.skipped_empty},"
             f" already sent {self.already_sent}, recovered from Slack"
-            f" {self.recovered_from_slack}, failed {self.failed}, paused {self.paused},"
+            f" {self.recovered_from_slack}, failed {self.failed}, turned off meanwhile"
+            f" {self.turned_off}, paused {self.paused},"
             f" in progress elsewhere {self.in_progress}, retry later {self.retry_later}"
             f" ({self.seconds:.1f} s)"
         )
@@ -220,8 +225,20 @@ class DigestRunner:
             parse_send_time(subscription.send_time),
             tz,
             skip_weekends=subscription.skip_weekends,
+            starts=subscription.first_day,
         )
         return None if day is None else _Plan(subscription, day, tz)
+
+    @classmethod
+    def _still_due(cls, plan: _Plan, now: dt.datetime) -> Callable[[Subscription], bool]:
+        """Whether the digest as stored now is still active and due for the plan's day: the
+        store asks it inside the claim and again before posting."""
+
+        def check(current: Subscription) -> bool:
+            again = cls._plan(current, now) if current.status == "active" else None
+            return again is not None and again.day == plan.day
+
+        return check
 
     async def _prune(self, now: dt.datetime) -> None:
         """Forget deliveries older than 60 days (the store does it at most once a day)."""
@@ -290,13 +307,17 @@ class DigestRunner:
                 return
             plan = refreshed
         claim = await store.claim_delivery(
-            subscription.id, plan.day, now=now, stale_after=self.stale_after
+            subscription.id,
+            plan.day,
+            now=now,
+            stale_after=self.stale_after,
+            still_due=self._still_due(plan, now),
         )
         if claim is None:
-            await self._count_unclaimed(plan, report)
+            await self._count_unclaimed(plan, now, report)
             return
         try:
-            await self._send(plan, claim, link, report, fetches, composed)
+            await self._send(plan, now, claim, link, report, fetches, composed)
         except _LINK_ERRORS:
             await self._failed(plan, "the Clustermarket link no longer works", now)
             await self._link_lost(subscription, report)
@@ -315,6 +336,7 @@ class DigestRunner:
     async def _send(
         self,
         plan: _Plan,
+        now: dt.datetime,
         claim: Delivery,
         link: Link,
         report: DigestReport,
@@ -342,7 +364,12 @@ class DigestRunner:
             report.skipped_empty += 1
             return
         # the wall clock, not `now`: a later look in history compares it with Slack's clock
-        await store.start_posting(subscription.id, plan.day)
+        if not await store.start_posting(
+            subscription.id, plan.day, still_due=self._still_due(plan, now)
+        ):
+            await store.release_delivery(subscription.id, plan.day)
+            report.turned_off += 1
+            return
         response = await asyncio.wait_for(
             self.poster.chat_postMessage(
                 channel=channel,
@@ -416,9 +443,13 @@ class DigestRunner:
         moved = replace(subscription, timezone=zone.key)
         return self._plan(moved, now)
 
-    async def _count_unclaimed(self, plan: _Plan, report: DigestReport) -> None:
-        row = await self.services.store.get_delivery(plan.subscription.id, plan.day)
-        if row is not None and row.status == "sent":
+    async def _count_unclaimed(self, plan: _Plan, now: dt.datetime, report: DigestReport) -> None:
+        store = self.services.store
+        current = await store.get_subscription(plan.subscription.id)
+        row = await store.get_delivery(plan.subscription.id, plan.day)
+        if current is None or not self._still_due(plan, now)(current):
+            report.turned_off += 1
+        elif row is not None and row.status == "sent":
             report.already_sent += 1
         else:
             report.in_progress += 1

@@ -199,5 +199,6 @@ class Store:
     fail_delivery = _writes("deliveries", Deliveries.fail)
     get_delivery = _reads("deliveries", Deliveries.get)
     start_posting = _writes("deliveries", Deliveries.start_posting)
+    release_delivery = _writes("deliveries", Deliveries.release)
     deliveries_between = _reads("deliveries", Deliveries.between)
     prune_deliveries = _writes("deliveries", Deliveries.prune)
