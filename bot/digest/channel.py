@@ -17,9 +17,8 @@ from bot.digest.schedule import parse_send_time, zone_of
 from bot.digest.slack_io import SlackFailure, describe, is_member
 from bot.digest.subscribing import (
     adopt_posted,
-    in_channel,
     send_time_for,
-    starting_day,
+    turn_on,
     view_of,
     working_link,
 )
@@ -30,7 +29,6 @@ from bot.render.digest import (
     channel_on_reply,
     lab_choice_reply,
     lab_not_found_reply,
-    needs_channel_reply,
 )
 from bot.render.digest_notices import (
     ChannelDigestChange,
@@ -48,6 +46,12 @@ logger = logging.getLogger(__name__)
 MAX_LAB_CHOICES = 5
 
 
+async def this_channels(services: Services, key: UserKey, channel_id: str) -> Subscription | None:
+    return await services.store.find_subscription(
+        kind="channel", team_id=key.team_id, channel_id=channel_id
+    )
+
+
 async def may_change(services: Services, key: UserKey, existing: Subscription | None) -> bool:
     """Anyone may set up a channel's first digest; its owner or a workspace admin may change
     it. Slack not saying whether someone is an admin means no."""
@@ -60,16 +64,13 @@ async def channel_on(
     services: Services,
     intent: ChannelDigestOn,
     key: UserKey,
-    channel_id: str | None,
+    channel_id: str,
     now: dt.datetime,
 ) -> Reply:
+    """Set up or change the digest of the channel (a C… or G… id) the command came from."""
     command = services.settings.SLACK_COMMAND
-    if channel_id is None or not in_channel(channel_id):
-        return needs_channel_reply(command=command)
     store = services.store
-    existing = await store.find_subscription(
-        kind="channel", team_id=key.team_id, channel_id=channel_id
-    )
+    existing = await this_channels(services, key, channel_id)
     if existing is not None and not await may_change(services, key, existing):
         return channel_owner_only_reply(existing.owner_user_id, command=command)
     await working_link(store, key)
@@ -90,20 +91,17 @@ async def channel_on(
     lab = found.chosen[0].item
     zone_name = zone_of(lab.timezone or catalogue.common_zone()).key
     send_time = send_time_for(intent.time, existing)
-    subscription = await store.save_subscription(
+    subscription = await turn_on(
+        store,
+        existing,
         kind="channel",
-        team_id=key.team_id,
-        owner_user_id=key.user_id,
+        owner=key,
         channel_id=channel_id,
         send_time=send_time,
         timezone=zone_name,
+        now=now,
         lab_id=lab.id,
         lab_name=lab.name,
-        skip_weekends=existing.skip_weekends if existing else False,
-        include_empty=existing.include_empty if existing else False,
-        first_day=starting_day(
-            existing, send_time=send_time, timezone=zone_name, lab_id=lab.id, now=now
-        ),
     )
     if existing is None:
         await adopt_posted(services, subscription, now)
@@ -131,16 +129,11 @@ async def channel_on(
     )
 
 
-async def channel_off(
-    services: Services, key: UserKey, channel_id: str | None, now: dt.datetime
-) -> Reply:
+async def channel_off(services: Services, key: UserKey, channel_id: str, now: dt.datetime) -> Reply:
+    """Stop the digest of the channel the command came from."""
     command = services.settings.SLACK_COMMAND
-    if channel_id is None or not in_channel(channel_id):
-        return needs_channel_reply(command=command)
     store = services.store
-    existing = await store.find_subscription(
-        kind="channel", team_id=key.team_id, channel_id=channel_id
-    )
+    existing = await this_channels(services, key, channel_id)
     if existing is None:
         return channel_off_reply(None, command=command)
     if not await may_change(services, key, existing):

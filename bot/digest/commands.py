@@ -20,7 +20,7 @@ from bot.digest.subscribing import (
     adopt_posted,
     in_channel,
     send_time_for,
-    starting_day,
+    turn_on,
     view_of,
     working_link,
 )
@@ -37,6 +37,7 @@ from bot.render.digest import (
     digest_on_reply,
     digest_status_reply,
     dm_unavailable_reply,
+    needs_channel_reply,
 )
 from bot.render.reply import Reply
 from bot.render.views import ChannelDigestInfo, DigestSummary
@@ -123,9 +124,15 @@ async def digest_reply(
         return await _turn_on(services, intent, key, now, command)
     if isinstance(intent, DigestOff):
         return await _turn_off(services.store, key, command)
+    if isinstance(intent, ChannelDigestOn | ChannelDigestOff) and (
+        channel_id is None or not in_channel(channel_id)
+    ):
+        return needs_channel_reply(command=command)
     if isinstance(intent, ChannelDigestOn):
+        assert channel_id is not None
         return await channel_on(services, intent, key, channel_id, now)
     if isinstance(intent, ChannelDigestOff):
+        assert channel_id is not None
         return await channel_off(services, key, channel_id, now)
     assert_never(intent)
 
@@ -196,18 +203,15 @@ async def _turn_on(
     if dm is None:
         return dm_unavailable_reply(command=command)
     send_time = send_time_for(intent.time, existing)
-    subscription = await store.save_subscription(
+    subscription = await turn_on(
+        store,
+        existing,
         kind="personal",
-        team_id=key.team_id,
-        owner_user_id=key.user_id,
+        owner=key,
         channel_id=dm,
         send_time=send_time,
         timezone=zone_name,
-        skip_weekends=existing.skip_weekends if existing else False,
-        include_empty=existing.include_empty if existing else False,
-        first_day=starting_day(
-            existing, send_time=send_time, timezone=zone_name, lab_id=None, now=now
-        ),
+        now=now,
     )
     if existing is None:
         await adopt_posted(services, subscription, now)

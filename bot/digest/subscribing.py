@@ -76,6 +76,38 @@ def starting_day(
     return first_day(now, parse_send_time(send_time), zone_of(timezone))
 
 
+async def turn_on(
+    store: Store,
+    existing: Subscription | None,
+    *,
+    kind: str,
+    owner: UserKey,
+    channel_id: str,
+    send_time: str,
+    timezone: str,
+    now: dt.datetime,
+    lab_id: int | None = None,
+    lab_name: str | None = None,
+) -> Subscription:
+    """Save a digest being turned on or changed: its day options carried over, and its first
+    day kept while it runs as it was, else the first whose send time is still to come."""
+    return await store.save_subscription(
+        kind=kind,
+        team_id=owner.team_id,
+        owner_user_id=owner.user_id,
+        channel_id=channel_id,
+        send_time=send_time,
+        timezone=timezone,
+        lab_id=lab_id,
+        lab_name=lab_name,
+        skip_weekends=existing.skip_weekends if existing else False,
+        include_empty=existing.include_empty if existing else False,
+        first_day=starting_day(
+            existing, send_time=send_time, timezone=timezone, lab_id=lab_id, now=now
+        ),
+    )
+
+
 async def view_of(store: Store, subscription: Subscription, now: dt.datetime) -> DigestView:
     """A digest's settings and today's state, as the replies show them."""
     tz = zone_of(subscription.timezone)

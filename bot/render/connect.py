@@ -32,7 +32,7 @@ _LEADS: dict[ConnectReason, tuple[str, str]] = {
 
 def connect_prompt(url: str, *, reason: ConnectReason, command: str = DEFAULT_COMMAND) -> Reply:
     """The Connect button (a link to Clustermarket's sign-in, action id CONNECT) and what
-    linking means: your own access, read-only, single-use link that expires."""
+    linking means: your own access, read-only, a link that works once, for its lifetime."""
     title, lead = _LEADS[reason]
     blocks = [
         kit.section(

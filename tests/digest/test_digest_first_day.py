@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +17,6 @@ from bot.digest.runner import DigestRunner
 from bot.digest.schedule import first_day, next_send
 from bot.fake_slack import FakeSlack
 from bot.questions.commands import ChannelDigestOn, DigestOff, DigestOn
-from bot.sandbox import Sandbox
 from bot.services import Services
 
 LONDON = ZoneInfo("Europe/London")  # on GMT in the sandbox's week (until 29 March)
@@ -127,32 +125,13 @@ async def test_off_and_on_again_the_same_day_never_sends_the_day_twice(
     assert len(digests_in(fake, PRIYA.user_id)) == 1
 
 
+@pytest.mark.usefixtures("cron_environment")
 async def test_run_due_from_cron_keeps_the_first_day_too(
-    services: Services,
-    link,
-    sandbox: Sandbox,
-    fake: FakeSlack,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    services: Services, link, fake: FakeSlack, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await link(PRIYA)
     with time_machine.travel(EVENING, tick=False):
         await digest_reply(services, DigestOn(EIGHT), PRIYA.key, None)
-    settings = services.settings
-    secret = settings.CLUSTERMARKET_CLIENT_SECRET
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    for name, value in {
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_API_URL": fake.api_url,
-        "CLUSTERMARKET_API_URL": sandbox.api_url,
-        "CLUSTERMARKET_OAUTH_URL": sandbox.oauth_url,
-        "CLUSTERMARKET_CLIENT_ID": settings.CLUSTERMARKET_CLIENT_ID or "",
-        "CLUSTERMARKET_CLIENT_SECRET": secret.get_secret_value() if secret else "",
-        "DATABASE_PATH": settings.DATABASE_PATH,
-        "TOKEN_ENCRYPTION_KEY": ",".join(settings.encryption_keys()),
-    }.items():
-        monkeypatch.setenv(name, value)
     assert await asyncio.to_thread(cli.run_due_command, EVENING + dt.timedelta(hours=2)) == 0
     assert "sent 0" in capsys.readouterr().out
     assert await asyncio.to_thread(cli.run_due_command, TOMORROW_MORNING) == 0
