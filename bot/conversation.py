@@ -20,7 +20,7 @@ from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
-from bot.linking import LinkResult, unlink
+from bot.linking.flow import LinkResult, unlink
 from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (

@@ -12,7 +12,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
-from bot.linking import Linker, LinkResult
+from bot.linking.flow import Linker, LinkResult
 from bot.linking.web import LinkingPages
 from bot.observability import metrics_endpoint, slack_request
 from bot.slack_users import slack_person

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clustermarket.tokens import UserKey
-from bot.linking import SlackPerson
+from bot.linking.flow import SlackPerson
 from bot.store import Store, StoreError
 
 logger = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.lifecycle import AsyncRunning
-from bot.linking import Choice
+from bot.linking.flow import Choice
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.sandbox.browser import submit_authorize_page

@@ -1,33 +1,11 @@
-"""Account linking: connect links that work once, the OAuth journey, and the confirm page
-that makes sure the right person is linked. See `flow` for the journey, `tickets` for what a
-Connect button carries, `web` for the browser's side and `pages` for what it shows."""
+"""Account linking: the right person, once.
 
-from bot.linking.flow import (
-    Choice,
-    Linker,
-    LinkResult,
-    Outcome,
-    SlackLookup,
-    SlackPerson,
-    same_email,
-    unlink,
-)
-from bot.linking.lifetime import CONFIRM_PATH, CONNECT_PATH, LIFETIME_WORDS, LINK_LIFETIME
-from bot.linking.tickets import ConnectTickets, TicketError
+- `lifetime`: the one lifetime of every step (15 minutes) and the linking paths
+- `tickets`: what a Connect button carries; minting one writes nothing
+- `flow`: the journey (open the link, come back from Clustermarket, confirm) and unlinking
+- `web`: the browser's side: routes, the cookie naming the browser, the sweep
+- `pages`: what the browser is shown
 
-__all__ = [
-    "CONFIRM_PATH",
-    "CONNECT_PATH",
-    "LIFETIME_WORDS",
-    "LINK_LIFETIME",
-    "Choice",
-    "ConnectTickets",
-    "LinkResult",
-    "Linker",
-    "Outcome",
-    "SlackLookup",
-    "SlackPerson",
-    "TicketError",
-    "same_email",
-    "unlink",
-]
+Import from the module that holds a name: the Block Kit layer needs only `lifetime`, and
+importing it must not pull in the store or the Clustermarket client.
+"""

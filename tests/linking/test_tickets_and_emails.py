@@ -10,7 +10,9 @@ import time_machine
 from cryptography.fernet import Fernet
 
 from bot.clustermarket.tokens import UserKey
-from bot.linking import LIFETIME_WORDS, LINK_LIFETIME, ConnectTickets, TicketError, same_email
+from bot.linking.flow import same_email
+from bot.linking.lifetime import LIFETIME_WORDS, LINK_LIFETIME
+from bot.linking.tickets import ConnectTickets, TicketError
 
 KEY = UserKey("T0001", "U0ALICE")
 START = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
