@@ -54,7 +54,7 @@ def send_time_for(asked: dt.time | None, existing: Subscription | None) -> str:
     return format_send_time(DEFAULT_SEND_TIME)
 
 
-def starting_day(
+def _starting_day(
     existing: Subscription | None,
     *,
     send_time: str,
@@ -102,7 +102,7 @@ async def turn_on(
         lab_name=lab_name,
         skip_weekends=existing.skip_weekends if existing else False,
         include_empty=existing.include_empty if existing else False,
-        first_day=starting_day(
+        first_day=_starting_day(
             existing, send_time=send_time, timezone=timezone, lab_id=lab_id, now=now
         ),
     )
