@@ -168,9 +168,20 @@ class World(AsyncRunning):
     ) -> httpx.Response:
         """Link `person` through the real flow: /cm connect, the button, the authorize page,
         the callback (and the confirm page, if the bot asks). Returns the last page."""
-        await self.slack.command("connect", user_id=person.user_id)
-        url = await self.fake.wait_for(lambda: self.button_url(person.user_id))
+        url = await self.connect_url(person)
         return await self.follow_connect_link(url, person, approve=approve, confirm=confirm)
+
+    async def connect_url(self, person: Person) -> str:
+        """A fresh connect link: `/cm connect` as `person`, and the new button's URL (an
+        older one may be used already: each works once)."""
+        shown = self.button_url(person.user_id)
+
+        def fresh() -> str | None:
+            newest = self.button_url(person.user_id)
+            return newest if newest != shown else None
+
+        await self.slack.command("connect", user_id=person.user_id)
+        return await self.fake.wait_for(fresh)
 
     async def follow_connect_link(
         self, url: str, person: Person, *, approve: bool = True, confirm: Choice | None = "link"

@@ -60,9 +60,7 @@ async def test_denied_consent_changes_nothing(world: World) -> None:
 
 async def _authorize_redirect(world: World) -> str:
     """The callback URL Clustermarket sends the browser to after approval."""
-    await world.slack.command("connect", user_id=ZOE.user_id)
-    url = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
-    start = await world.browser.get(url)
+    start = await world.browser.get(await world.connect_url(ZOE))
     assert start.status_code == 302
     return await submit_authorize_page(world.browser, start.headers["location"], ZOE.cm_user_id)
 
@@ -123,18 +121,14 @@ async def test_damaged_connect_link_says_get_a_fresh_one(world: World) -> None:
 
 
 async def test_a_connect_link_works_for_its_stated_lifetime_and_no_longer(world: World) -> None:
-    await world.slack.command("connect", user_id=ZOE.user_id)
-    late = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
+    late = await world.connect_url(ZOE)
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=16), tick=True):
         page = await world.follow_connect_link(late, ZOE)
     assert page.status_code == 400
     assert "has expired" in page.text and "work once, for 15 minutes" in page.text
     assert await world.services.store.get_link(KEY) is None
 
-    await world.slack.command("connect", user_id=ZOE.user_id)
-    url = await world.fake.wait_for(
-        lambda: (found := world.button_url(ZOE.user_id)) != late and found
-    )
+    url = await world.connect_url(ZOE)
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=14), tick=True):
         page = await world.follow_connect_link(url, ZOE)
     assert page.status_code == 200

@@ -63,20 +63,11 @@ def key(person: Person) -> UserKey:
     return UserKey("T0CMBOT", person.user_id)
 
 
-async def connect_url(world: World, person: Person) -> str:
-    """A fresh connect link, as `/cm connect` gives it to `person`."""
-    before = world.button_url(person.user_id)
-    await world.slack.command("connect", user_id=person.user_id)
-    return await world.fake.wait_for(
-        lambda: (url := world.button_url(person.user_id)) != before and url
-    )
-
-
 async def confirm_page_for(
     world: World, browser: httpx.AsyncClient, person: Person, signs_in_as: Person
 ) -> httpx.Response:
     """`person`'s connect link opened in `browser`, where `signs_in_as` signs in."""
-    page = await sign_in_through(browser, await connect_url(world, person), signs_in_as)
+    page = await sign_in_through(browser, await world.connect_url(person), signs_in_as)
     assert page.status_code == 200, page.text
     assert confirm_form(page.text) is not None, page.text
     return page
@@ -85,7 +76,7 @@ async def confirm_page_for(
 async def test_a_used_connect_link_is_dead_in_every_browser(
     world: World, browser: httpx.AsyncClient
 ) -> None:
-    url = await connect_url(world, ZOE)
+    url = await world.connect_url(ZOE)
     linked = await world.follow_connect_link(url, ZOE)
     assert linked.status_code == 200
 
@@ -102,7 +93,7 @@ async def test_a_used_connect_link_is_dead_in_every_browser(
 async def test_a_link_opened_but_never_finished_is_used_up_too(
     world: World, browser: httpx.AsyncClient
 ) -> None:
-    url = await connect_url(world, ZOE)
+    url = await world.connect_url(ZOE)
     assert (await world.browser.get(url)).status_code == 302  # opened, then abandoned
 
     page = await world.follow_connect_link(url, ZOE, confirm=None)
@@ -211,7 +202,7 @@ async def test_sign_ins_nobody_answers_are_revoked_by_the_sweep(
 async def test_a_sign_in_that_comes_back_to_another_browser_links_nothing(
     world: World, browser: httpx.AsyncClient
 ) -> None:
-    start = await world.browser.get(await connect_url(world, ZOE))
+    start = await world.browser.get(await world.connect_url(ZOE))
     assert start.status_code == 302
     callback = await submit_authorize_page(browser, start.headers["location"], ZOE.cm_user_id)
     exchanges = world.sandbox.stats.total("POST /oauth/token")
@@ -233,7 +224,7 @@ async def test_emails_match_whatever_their_case_and_link_at_once(world: World) -
 async def test_slack_not_telling_the_email_asks_to_confirm(
     world: World, browser: httpx.AsyncClient
 ) -> None:
-    url = await connect_url(world, ZOE)
+    url = await world.connect_url(ZOE)
     world.fake.fail_next("users.info", error="missing_scope")
     page = await sign_in_through(browser, url, ZOE)
     assert "Slack didn't tell me your profile's email" in page.text
@@ -286,7 +277,7 @@ async def test_a_confirm_post_of_garbage_is_a_kind_refusal(
 async def test_the_browser_cookie_is_http_only_lax_scoped_and_short_lived(
     world: World, browser: httpx.AsyncClient
 ) -> None:
-    start = await browser.get(await connect_url(world, ZOE))
+    start = await browser.get(await world.connect_url(ZOE))
     cookie = start.headers["set-cookie"]
     assert cookie.startswith(f"{BROWSER_COOKIE}=")
     for attribute in ("HttpOnly", "SameSite=Lax", "Path=/clustermarket/", "Max-Age=1800"):
