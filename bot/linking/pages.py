@@ -166,7 +166,8 @@ def unavailable_page(command: str) -> Page:
     return Page(
         503,
         "cmbot can't finish this right now",
-        f"<p>Something went wrong on cmbot's side; nothing changed.</p><p>{_again(command)}</p>",
+        "<p>Something went wrong on cmbot's side, usually only for a moment; nothing changed."
+        f" Please try again in a minute.</p><p>{_again(command)}</p>",
     )
 
 
