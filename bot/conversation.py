@@ -23,7 +23,7 @@ from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
-from bot.linking import LinkResult, Revocation, unlink
+from bot.linking.flow import LinkResult, Revocation, unlink
 from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
@@ -322,7 +322,7 @@ class Conversation:
         self.services.answerer.forget(key)
         await on_linked(self.services, key)
         slack = self.services.slack
-        hello = connected_message(result.name or "your account", self.command)
+        hello = connected_message(result.name or "your account", result.email, self.command)
         await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
         if result.resume:
             await self._answer_resumed(key, result.resume)

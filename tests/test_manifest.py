@@ -18,7 +18,8 @@ SCOPES_THOSE_NEED = {
     "im:history",  # message.im
     "chat:write",  # answers, DMs, digests
     "im:write",  # opening the DM for digests and "connected as …"
-    "users:read",  # users.info for the user's time zone
+    "users:read",  # users.info for the user's time zone, and workspace admins
+    "users:read.email",  # users.info's profile email, matched to the Clustermarket account's
 }
 
 

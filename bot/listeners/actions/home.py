@@ -1,13 +1,15 @@
-"""App Home buttons: connect (a link; only acknowledged), disconnect, refresh."""
+"""Account buttons: connect (a link; only acknowledged), disconnect (on the App Home and in
+the "connected as …" DM), and the App Home's refresh."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.conversation import Conversation
 from bot.listeners.actions.rerun import clicked
+from bot.render import disconnected_message, not_connected_message
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
 
 
@@ -16,10 +18,14 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         """The connect button opens a URL in the browser; Slack still expects an ack."""
         await ack()
 
-    async def disconnect(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def disconnect(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         key, _ = clicked(body)
-        await conversation.disconnect(key)
+        was_linked = await conversation.disconnect(key)
+        if body.get("response_url"):  # a message's button (the DM), not the Home tab's
+            command = conversation.command
+            reply = disconnected_message(command) if was_linked else not_connected_message(command)
+            await respond(text=reply.text, blocks=reply.blocks, replace_original=True)
         await conversation.publish_home(key)
 
     async def refresh(ack: AsyncAck, body: dict[str, Any]) -> None:
