@@ -270,9 +270,7 @@ class DigestRunner:
             report.skipped_empty += 1
             return
         # the wall clock, not `now`: a later look in history compares it with Slack's clock
-        if not await store.start_posting(
-            subscription.id, plan.day, still_due=still_due(plan, now)
-        ):
+        if not await store.start_posting(subscription.id, plan.day, still_due=still_due(plan, now)):
             await store.release_delivery(subscription.id, plan.day)
             report.turned_off += 1
             return
