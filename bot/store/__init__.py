@@ -9,10 +9,13 @@ One SQLite file (WAL mode, foreign keys on), laid out by concern:
 - `states`: OAuth states (single-use, hashed) with the question to resume and PKCE verifier
 - `subscriptions`, `deliveries`: daily digests and their exactly-once deliveries
 - `slack`: users' time zones and Slack event ids already taken
+- `installations`: Slack installations (many workspaces) and the install flow's states
+- `repository`: what every repository promises: to forget a person, and whole workspaces
 - `store`: the `Store` facade, whose async methods keep SQLite off the event loop
 
-A new concern is a new repository module, migrations appended to `migrations.py`, and its
-async methods listed on `Store`. The store is plain local I/O: it never imports Slack, httpx
+A new concern is a new repository module (a `Repository`: it must say how to forget a
+person and a workspace), migrations appended to `migrations.py`, and its async methods listed
+on `Store`. The store is plain local I/O: it never imports Slack, httpx
 or the Clustermarket client.
 """
 
@@ -27,6 +30,7 @@ from bot.store.errors import (
     TokenDecryptionError,
 )
 from bot.store.links import Link
+from bot.store.repository import Forgotten, Repository
 from bot.store.states import StateClaim
 from bot.store.store import Store
 from bot.store.subscriptions import Subscription
@@ -35,7 +39,9 @@ __all__ = [
     "BUSY_TIMEOUT_SECONDS",
     "MEMORY",
     "Delivery",
+    "Forgotten",
     "Link",
+    "Repository",
     "SchemaTooNew",
     "StateClaim",
     "StateError",

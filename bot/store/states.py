@@ -6,15 +6,17 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, parse, utc
 from bot.store.crypto import Cipher
 from bot.store.database import Database
 from bot.store.errors import StateError
+from bot.store.repository import Forgotten, Repository, counted
 
 STATE_TTL = timedelta(minutes=10)
 STATE_RETENTION = timedelta(days=1)
@@ -36,8 +38,11 @@ def hash_state(state: str) -> str:
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
-class OAuthStates:
+class OAuthStates(Repository):
     """The `oauth_states` table."""
+
+    PEOPLE: ClassVar = {"oauth_states": "slack_user_id"}
+    GRID: ClassVar = ("oauth_states",)
 
     def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
@@ -64,14 +69,15 @@ class OAuthStates:
             )
             self._db.write(
                 """
-                INSERT INTO oauth_states (state_hash, team_id, slack_user_id, created_at,
-                    expires_at, used_at, resume, code_verifier)
-                VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
+                INSERT INTO oauth_states (state_hash, team_id, slack_user_id, enterprise_id,
+                    created_at, expires_at, used_at, resume, code_verifier)
+                VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)
                 """,
                 (
                     hash_state(state),
                     key.team_id,
                     key.user_id,
+                    key.enterprise_id,
                     iso(moment),
                     iso(moment + ttl),
                     payload,
@@ -108,10 +114,21 @@ class OAuthStates:
         assert row is not None  # no failure means the row was found
         resume = None if row["resume"] is None else json.loads(row["resume"])
         return StateClaim(
-            key=UserKey(row["team_id"], row["slack_user_id"]),
+            key=UserKey(row["team_id"], row["slack_user_id"], row["enterprise_id"]),
             resume=resume,
             code_verifier=self._cipher.decrypt_or_none(row["code_verifier"]),
         )
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Sign-ins in progress, with the questions waiting to be answered after them."""
+        removed = self._db.write(
+            "DELETE FROM oauth_states WHERE team_id = ? AND slack_user_id = ?",
+            (key.team_id, key.user_id),
+        )
+        return counted({"sign-ins in progress, with the questions waiting on them": removed})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"sign-ins in progress": self._delete_teams("oauth_states", team_ids)})
 
     def reencrypt(self) -> int:
         """Re-encrypt stored verifiers under the first key (inside the caller's transaction)."""
