@@ -20,6 +20,7 @@ from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
+from bot.digest.slack_io import SlackFailure, describe
 from bot.linking import LinkResult, unlink
 from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
@@ -243,7 +244,7 @@ class Conversation:
 
     async def disconnect(self, key: UserKey) -> bool:
         """Revoke and forget the user's tokens; False when they were not linked."""
-        self.services.answerer.forget(key)
+        self.services.forget_cached(key)
         if not await unlink(self.services.store, self.services.clustermarket, key):
             return False
         await on_link_broken(self.services, key, reason="disconnected")
@@ -254,14 +255,17 @@ class Conversation:
         if result.key is None:
             return
         key = result.key
-        self.services.answerer.forget(key)
+        self.services.forget_cached(key)
         await on_linked(self.services, key)
-        slack = self.services.slack
-        hello = connected_message(result.name or "your account", self.command)
-        await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
-        if result.resume:
-            await self._answer_resumed(key, result.resume)
-        await self.publish_home(key)
+        try:
+            slack = await self.services.slack.for_key(key)
+            hello = connected_message(result.name or "your account", self.command)
+            await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
+            if result.resume:
+                await self._answer_resumed(key, result.resume)
+            await self.publish_home(key)
+        except SlackFailure as failure:  # Slack down, or the workspace uninstalled meanwhile
+            logger.warning("could not welcome %s in Slack: %s", key.user_id, describe(failure))
 
     async def _answer_resumed(self, key: UserKey, resume: dict[str, Any]) -> None:
         try:
@@ -275,8 +279,9 @@ class Conversation:
         in_thread = isinstance(channel, str) and isinstance(thread_ts, str)
         asked = Asked(key=key, channel_id=channel if isinstance(channel, str) else None, page=page)
         reply = await self.reply(intent, asked)
+        slack = await self.services.slack.for_key(key)
         if in_thread:
-            await self.services.slack.chat_postEphemeral(
+            await slack.chat_postEphemeral(
                 channel=str(channel),
                 user=key.user_id,
                 thread_ts=str(thread_ts),
@@ -284,9 +289,7 @@ class Conversation:
                 blocks=reply.blocks,
             )
         else:
-            await self.services.slack.chat_postMessage(
-                channel=key.user_id, text=reply.text, blocks=reply.blocks
-            )
+            await slack.chat_postMessage(channel=key.user_id, text=reply.text, blocks=reply.blocks)
 
     # -- App Home -----------------------------------------------------------------------------
 
@@ -322,4 +325,5 @@ class Conversation:
             digest=await digest_summary(services.store, key),
             command=self.command,
         )
-        await services.slack.views_publish(user_id=key.user_id, view=view)
+        slack = await services.slack.for_key(key)
+        await slack.views_publish(user_id=key.user_id, view=view)

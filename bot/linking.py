@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.errors import ClustermarketError, OAuthError
-from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.store import StateError, Store
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,12 @@ class ConnectTickets:
 
     def url(self, key: UserKey, resume: dict[str, Any] | None = None) -> str:
         """The connect button's target: the bot's own start page with a fresh ticket."""
-        payload = {"team": key.team_id, "user": key.user_id, "resume": resume}
+        payload = {
+            "team": key.team_id,
+            "user": key.user_id,
+            "enterprise": key.enterprise_id,
+            "resume": resume,
+        }
         ticket = self._fernet.encrypt(json.dumps(payload, separators=(",", ":")).encode())
         return f"{self._start_url}?{urlencode({'ticket': ticket.decode()})}"
 
@@ -65,7 +70,12 @@ class ConnectTickets:
         try:
             raw = self._fernet.decrypt(ticket.encode(), ttl=int(TICKET_LIFETIME.total_seconds()))
             payload = json.loads(raw)
-            key = UserKey(str(payload["team"]), str(payload["user"]))
+            enterprise = payload.get("enterprise")
+            key = UserKey(
+                str(payload["team"]),
+                str(payload["user"]),
+                enterprise if isinstance(enterprise, str) else None,
+            )
         except (InvalidToken, ValueError, KeyError, TypeError):
             raise TicketError("this connect link is damaged or more than a day old") from None
         resume = payload.get("resume")
@@ -138,14 +148,24 @@ async def unlink(store: Store, clustermarket: ClustermarketClient, key: UserKey)
     clustermarket.tokens.forget(key)
     if link is None:
         return False
-    for token in (link.tokens.refresh_token, link.tokens.access_token):
-        if token:
-            await _revoke_quietly(clustermarket, token)
+    await revoke_tokens(clustermarket, link.tokens)
     return await store.delete_link(key)
 
 
-async def _revoke_quietly(clustermarket: ClustermarketClient, token: str) -> None:
+async def revoke_tokens(clustermarket: ClustermarketClient, tokens: TokenSet) -> bool:
+    """Revoke a link's refresh and access token (best effort): whether Clustermarket
+    confirmed each."""
+    confirmed = True
+    for token in (tokens.refresh_token, tokens.access_token):
+        if token:
+            confirmed = await _revoke_quietly(clustermarket, token) and confirmed
+    return confirmed
+
+
+async def _revoke_quietly(clustermarket: ClustermarketClient, token: str) -> bool:
     try:
         await clustermarket.oauth.revoke(token)
     except OAuthError as failure:
         logger.info("token revocation failed (ignored): %s", failure.error or "unreachable")
+        return False
+    return True

@@ -89,6 +89,15 @@ def unavailable_page(command: str) -> Page:
     )
 
 
+def install_unavailable_page() -> Page:
+    return Page(
+        503,
+        "cmbot can't be installed right now",
+        "<p>Something went wrong on cmbot's side; nothing changed. Please try again in a"
+        " moment.</p>",
+    )
+
+
 def render(page: Page) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

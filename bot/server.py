@@ -15,7 +15,14 @@ from bot.config import OAUTH_CALLBACK_PATH
 from bot.conversation import Conversation
 from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
 from bot.observability import metrics_endpoint, slack_request
-from bot.pages import Page, link_page, render, ticket_page, unavailable_page
+from bot.pages import (
+    Page,
+    install_unavailable_page,
+    link_page,
+    render,
+    ticket_page,
+    unavailable_page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +77,9 @@ class BotServer:
         app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", metrics_endpoint)
+        if self.bolt.oauth_flow is not None:  # many workspaces: Slack's install flow
+            app.router.add_get(self.bolt.oauth_flow.install_path, self.slack_install)
+            app.router.add_get(self.bolt.oauth_flow.redirect_uri_path, self.slack_install)
         app.on_cleanup.append(self._finish_background)
         return app
 
@@ -79,6 +89,21 @@ class BotServer:
         with slack_request(bolt_request.body) as observed:
             bolt_response = await self.bolt.async_dispatch(bolt_request)
             observed.status = bolt_response.status
+        return await to_aiohttp_response(bolt_response)
+
+    async def slack_install(self, request: web.Request) -> web.Response:
+        """Bolt's install flow: the start (to Slack's page) or Slack's redirect back."""
+        flow = self.bolt.oauth_flow
+        assert flow is not None  # routed only when there is one
+        bolt_request = await to_bolt_request(request)
+        try:
+            if request.path == flow.install_path:
+                bolt_response = await flow.handle_installation(bolt_request)
+            else:
+                bolt_response = await flow.handle_callback(bolt_request)
+        except Exception as failure:  # the database refusing a state, Slack unreachable
+            logger.warning("the Slack install flow failed: %s", type(failure).__name__)
+            return _html(install_unavailable_page())
         return await to_aiohttp_response(bolt_response)
 
     async def connect(self, request: web.Request) -> web.StreamResponse:

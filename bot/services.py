@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -10,17 +11,23 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers import Answerer
 from bot.clustermarket.client import ClustermarketClient
+from bot.clustermarket.tokens import UserKey
 from bot.config import Settings
 from bot.linking import ConnectTickets
 from bot.store import BUSY_TIMEOUT_SECONDS, Store
+from bot.workspaces.clients import SlackClients
+from bot.workspaces.stores import StoreInstallationStore
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
-    """The bot's Web API client: SLACK_API_URL, and waits out 429s, 5xx and dropped links."""
+    """The bot's Web API client: SLACK_API_URL, and waits out 429s, 5xx and dropped links.
+
+    With one workspace it carries SLACK_BOT_TOKEN; with many, none (see `slack_clients`)."""
     token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
     return AsyncWebClient(
         token=token,
@@ -33,6 +40,24 @@ def slack_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+def slack_clients(settings: Settings, store: Store) -> SlackClients:
+    """One workspace's client, or each installed workspace's, found in the store."""
+    base = slack_client(settings)
+    if not settings.many_workspaces or settings.SLACK_CLIENT_ID is None:
+        return SlackClients(base)
+    secret = settings.SLACK_CLIENT_SECRET
+    rotator = AsyncTokenRotator(
+        client_id=settings.SLACK_CLIENT_ID,
+        client_secret=secret.get_secret_value() if secret else "",
+        client=base,
+    )
+    return SlackClients(base, StoreInstallationStore(store), rotator)
+
+
+ForgetHook = Callable[[UserKey], None]
+"""Drops what one part of the process holds in memory about a person."""
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -40,7 +65,9 @@ class Services:
     clustermarket: ClustermarketClient
     answerer: Answerer
     tickets: ConnectTickets
-    slack: AsyncWebClient
+    slack: SlackClients
+    forget_hooks: list[ForgetHook] = field(default_factory=list)
+    """Called by `forget_cached`: every in-memory cache about a person registers here."""
 
     @classmethod
     async def build(
@@ -56,14 +83,22 @@ class Services:
             settings.DATABASE_PATH, settings.encryption_keys(), busy_timeout=busy_timeout
         )
         clustermarket = ClustermarketClient.from_settings(settings, store, **client_options)
+        answerer = Answerer(clustermarket, store)
         return cls(
             settings=settings,
             store=store,
             clustermarket=clustermarket,
-            answerer=Answerer(clustermarket, store),
+            answerer=answerer,
             tickets=ConnectTickets(settings.encryption_keys(), settings.PUBLIC_URL),
-            slack=slack_client(settings),
+            slack=slack_clients(settings, store),
+            forget_hooks=[answerer.forget, clustermarket.tokens.forget],
         )
+
+    def forget_cached(self, key: UserKey) -> None:
+        """Drop what this process holds in memory about `key` (disconnected, forgotten,
+        relinked, its workspace uninstalled)."""
+        for hook in self.forget_hooks:
+            hook(key)
 
     async def aclose(self) -> None:
         await self.clustermarket.aclose()

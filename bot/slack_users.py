@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clustermarket.tokens import UserKey
 from bot.store import Store, StoreError
+from bot.workspaces.clients import SlackClients
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ CACHE_WRITE_WAIT = 0.5
 """Seconds an answer waits for the time zone to be cached before going on without."""
 
 
-async def user_zone(slack: AsyncWebClient, store: Store, key: UserKey) -> ZoneInfo | None:
+async def user_zone(slack: SlackClients, store: Store, key: UserKey) -> ZoneInfo | None:
     """The user's profile zone; None when Slack has none (callers fall back to the lab's)."""
     cached = await store.cached_tz(key)
     if cached is None:
@@ -45,9 +45,10 @@ async def _remember(store: Store, key: UserKey, zone: str) -> None:
         logger.info("time zone of %s not cached: %s", key.user_id, str(failure) or "slow")
 
 
-async def _fetch_zone(slack: AsyncWebClient, key: UserKey) -> str | None:
+async def _fetch_zone(slack: SlackClients, key: UserKey) -> str | None:
     try:
-        response = await slack.users_info(user=key.user_id)
+        client = await slack.for_key(key)
+        response = await client.users_info(user=key.user_id)
     except SlackApiError as error:
         logger.warning("users.info failed for %s: %s", key.user_id, error.response.get("error"))
         return None

@@ -22,7 +22,14 @@ from bot.digest.schedule import (
     parse_send_time,
     zone_of,
 )
-from bot.digest.slack_io import HistoryUnavailable, find_posted, is_member, open_dm
+from bot.digest.slack_io import (
+    HistoryUnavailable,
+    SlackFailure,
+    describe,
+    find_posted,
+    is_member,
+    open_dm,
+)
 from bot.questions.commands import (
     ChannelDigestOff,
     ChannelDigestOn,
@@ -173,15 +180,18 @@ async def adopt_posted(services: Services, subscription: Subscription, now: dt.d
     if delivery is not None and delivery.status == "sent":
         return False
     try:
+        slack = await services.slack.for_key(subscription.owner)
         ts = await find_posted(
-            services.slack,
+            slack,
             subscription.channel_id,
             subscription.kind,
             day,
             since=local_midnight(day, tz),
         )
-    except HistoryUnavailable as error:
-        logger.info("could not check %s for today's digest: %s", subscription.channel_id, error)
+    except (HistoryUnavailable, *SlackFailure) as error:
+        logger.info(
+            "could not check %s for today's digest: %s", subscription.channel_id, describe(error)
+        )
         return False
     if ts is None:
         return False
@@ -283,7 +293,7 @@ async def _turn_on(
         zone_name, guessed = existing.timezone, False
     else:
         zone_name = zone_of(await _labs_zone(services, key)).key
-    dm = await open_dm(services.slack, key.user_id)
+    dm = await open_dm(await services.slack.for_key(key), key.user_id)
     if dm is None:
         return dm_unavailable_reply(command=command)
     send_time = _send_time(intent.time, existing)
@@ -296,6 +306,7 @@ async def _turn_on(
         timezone=zone_name,
         skip_weekends=existing.skip_weekends if existing else False,
         include_empty=existing.include_empty if existing else False,
+        enterprise_id=key.enterprise_id,
     )
     if existing is None:
         await adopt_posted(services, subscription, now)
@@ -357,10 +368,11 @@ async def _channel_on(
         lab_name=lab.name,
         skip_weekends=existing.skip_weekends if existing else False,
         include_empty=existing.include_empty if existing else False,
+        enterprise_id=key.enterprise_id,
     )
     if existing is None:
         await adopt_posted(services, subscription, now)
-    member = await is_member(services.slack, channel_id)
+    member = await is_member(await services.slack.for_key(key), channel_id)
     return channel_on_reply(
         await view_of(store, subscription, now),
         now=now,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.conversation import Conversation
 from bot.listeners.actions.rerun import clicked
@@ -16,15 +16,15 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         """The connect button opens a URL in the browser; Slack still expects an ack."""
         await ack()
 
-    async def disconnect(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def disconnect(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await conversation.disconnect(key)
         await conversation.publish_home(key)
 
-    async def refresh(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def refresh(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await conversation.publish_home(key)
 
     app.action(CONNECT)(acknowledge_link)

@@ -10,27 +10,31 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
 from bot.clustermarket.tokens import UserKey
 from bot.conversation import Asked, Conversation
+from bot.listeners.people import person
 from bot.render.actions import CHOOSE, MORE, SHARE
 
 
-def clicked(body: dict[str, Any]) -> tuple[UserKey, str | None]:
+def clicked(body: dict[str, Any], context: AsyncBoltContext) -> tuple[UserKey, str | None]:
     """Who clicked, and in which channel."""
     user = body.get("user") or {}
-    team_id = (body.get("team") or {}).get("id") or user.get("team_id") or ""
     channel = (body.get("channel") or {}).get("id")
-    return UserKey(team_id, user["id"]), channel
+    return person(context, user["id"]), channel
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
     async def share(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
-        key, channel = clicked(body)
+        key, channel = clicked(body, context)
         shared = await conversation.share(action.get("value") or "", Asked(key, channel))
         await respond(
             text=shared.reply.text,
@@ -40,10 +44,14 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         )
 
     async def replace_with_rerun(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
-        key, channel = clicked(body)
+        key, channel = clicked(body, context)
         reply = await conversation.rerun(action.get("value") or "", Asked(key, channel))
         await respond(
             text=reply.text,
