@@ -21,6 +21,7 @@ from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
 from bot.digest.slack_io import SlackFailure, describe
+from bot.forgetting import forget_person
 from bot.linking import LinkResult, unlink
 from bot.observability import counts_answers
 from bot.questions.codec import decode_intent, encode_intent
@@ -48,6 +49,7 @@ from bot.render import (
     unexpected_error_reply,
 )
 from bot.render.errors import error_reply
+from bot.render.forget import forgotten_reply, with_forget_offer
 from bot.services import Services
 from bot.slack_users import user_zone
 from bot.store import StoreError
@@ -123,7 +125,9 @@ class Conversation:
             return connect_prompt(url, reason="requested", command=self.command)
         if isinstance(intent, Disconnect):
             if await self.disconnect(asked.key):
-                return disconnected_message(self.command)
+                return with_forget_offer(disconnected_message(self.command))
+            if await self.services.store.mentions(asked.key):
+                return with_forget_offer(not_connected_message(self.command))
             return not_connected_message(self.command)
         if is_question(intent):
             return await self.answer(intent, asked)
@@ -249,6 +253,20 @@ class Conversation:
             return False
         await on_link_broken(self.services, key, reason="disconnected")
         return True
+
+    async def forget_me(self, key: UserKey) -> Reply:
+        """ "Also forget my settings": everything stored about the person goes; never raises."""
+        try:
+            done = await forget_person(self.services, key)
+        except StoreError as failure:
+            logger.warning("forgetting %s: the database failed: %s", key.user_id, failure)
+            return error_reply("storage", self.command)
+        except Exception:
+            logger.exception("forgetting %s failed", key.user_id)
+            return unexpected_error_reply(self.command)
+        removed = [f"{name} ({count})" for name, count in done.removed.items()]
+        paused = [subscription.channel_id for subscription in done.paused_channels]
+        return forgotten_reply(removed, paused, self.command)
 
     async def welcome(self, result: LinkResult) -> None:
         """After linking: DM "connected as …", then answer the question that prompted it."""

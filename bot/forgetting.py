@@ -1,25 +1,88 @@
-"""Forgetting whole workspaces when cmbot is uninstalled from them or their bot token is
-revoked.
+"""Forgetting: one person on request (`cmbot user forget`, "Also forget my settings"), and
+whole workspaces when cmbot is uninstalled from them or their bot token is revoked.
 
 The database goes first, in one transaction, so nothing can use what is being forgotten;
-then, best effort, the Clustermarket tokens are revoked (from memory). What each part of the
-store forgets is its own business (see `bot.store.repository`); in-memory caches drop theirs
-through `Services.forget_cached`.
+then, best effort, the Clustermarket tokens are revoked (from memory) and the channels that
+lose a digest are told. What each part of the store forgets is its own business (see
+`bot.store.repository`); in-memory caches drop theirs through `Services.forget_cached`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
+from bot.clustermarket.tokens import UserKey
+from bot.digest.slack_io import SlackFailure, describe
 from bot.linking import revoke_tokens
+from bot.render.forget import orphaned_digest_notice
 from bot.services import Services
-from bot.store import Forgotten, Link
+from bot.store import Forgotten, Link, Subscription
 
 logger = logging.getLogger(__name__)
 
 REVOKE_CONCURRENCY = 8
 """Revocations in flight at once when a whole workspace goes."""
+
+
+@dataclass(frozen=True)
+class PersonForgotten:
+    """What forgetting one person did."""
+
+    key: UserKey
+    removed: Forgotten
+    """What the store removed or changed, by kind."""
+    revoked: bool | None
+    """Whether Clustermarket confirmed revoking their tokens; None when they had no link."""
+    paused_channels: list[Subscription]
+    """Channel digests they set up, now paused and ownerless (each channel was told)."""
+    remaining: int
+    """Rows still about them afterwards (0)."""
+
+
+async def forget_person(services: Services, key: UserKey) -> PersonForgotten:
+    """Revoke and delete everything stored about one Slack user in one workspace."""
+    store = services.store
+    link = await store.get_link(key)
+    owned = [
+        subscription
+        for subscription in await store.list_subscriptions(team_id=key.team_id)
+        if subscription.kind == "channel" and subscription.owner_user_id == key.user_id
+    ]
+    removed = await store.forget_person(key)
+    services.forget_cached(key)
+    revoked = None if link is None else await revoke_tokens(services.clustermarket, link.tokens)
+    for subscription in owned:  # paused before or not, only a take-over restarts it now
+        await _tell_channel(services, subscription)
+    remaining = await store.mentions(key)
+    logger.info(
+        "forgot team=%s user=%s: %s; Clustermarket revocation %s",
+        key.team_id,
+        key.user_id,
+        ", ".join(f"{name} {count}" for name, count in removed.items()) or "nothing stored",
+        {None: "not needed", True: "confirmed", False: "not confirmed"}[revoked],
+    )
+    return PersonForgotten(key, removed, revoked, owned, remaining)
+
+
+async def _tell_channel(services: Services, subscription: Subscription) -> None:
+    """Say in the channel that its digest paused and how anyone there can take it over."""
+    notice = orphaned_digest_notice(
+        subscription.lab_name, subscription.send_time, services.settings.SLACK_COMMAND
+    )
+    try:
+        slack = await services.slack.for_team(subscription.team_id, subscription.enterprise_id)
+        await slack.chat_postMessage(
+            channel=subscription.channel_id,
+            text=notice.text,
+            blocks=notice.blocks,
+            unfurl_links=False,
+        )
+    except SlackFailure as error:
+        logger.warning(
+            "could not tell %s its digest paused: %s", subscription.channel_id, describe(error)
+        )
 
 
 async def forget_workspace(

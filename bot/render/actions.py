@@ -18,6 +18,8 @@ DISCONNECT = "cm_disconnect"
 """Unlink the Clustermarket account (behind a confirm dialog)."""
 HOME_REFRESH = "cm_home_refresh"
 """Rebuild the App Home tab."""
+FORGET_ME = "cm_forget_me"
+"""After a disconnect: also delete everything else cmbot keeps about the clicker."""
 
 
 def choose_action(index: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from slack_helpers import ask, bot_replies, words
+from slack_helpers import ask, bot_replies, find_button, words
 from teams_world import EMILY_AS_U0ZOE, TEAM_A, TEAM_B, ZOE, TeamsWorld
 
 from bot.clustermarket.tokens import UserKey
@@ -72,7 +72,7 @@ async def test_mentions_home_and_disconnect_stay_in_their_workspace(world: Teams
 
     world.switch(TEAM_A)
     reply = await ask(world, "disconnect")
-    assert "Disconnected" in words(reply)
+    assert "Disconnected" in words(reply) and find_button(reply, "cm_forget_me")
     assert await world.services.store.get_link(A_KEY) is None
     assert await world.services.store.get_link(B_KEY) is not None
     only_own_tokens(world)
