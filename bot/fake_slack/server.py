@@ -208,6 +208,15 @@ def _limit(args: dict[str, Any]) -> int:
     return max(1, min(value, MAX_PAGE))
 
 
+async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    """Serve `app` on host:port (0: a free one); its runner, and the URL it is reached at."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    bound_host, bound_port = runner.addresses[0][:2]
+    return runner, f"http://{bound_host}:{bound_port}"
+
+
 class FakeSlack(AsyncRunning):
     """Slack's Web API and response URLs on a loopback port, with its state open to tests."""
 
@@ -281,13 +290,7 @@ class FakeSlack(AsyncRunning):
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/healthz", self._healthz)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        self._runner = runner
-        self._base_url = f"http://{bound_host}:{bound_port}"
+        self._runner, self._base_url = await listen(app, host, port)
 
     async def stop(self) -> None:
         """Stop listening; recorded state stays readable."""

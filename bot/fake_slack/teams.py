@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.fake_slack.server import ApiError, FakeSlack
+from bot.fake_slack.server import ApiError, FakeSlack, listen
 from bot.lifecycle import AsyncRunning
 
 
@@ -90,12 +90,7 @@ class FakeSlackTeams(AsyncRunning):
         app = web.Application()
         app.router.add_get("/oauth/v2/authorize", self._authorize)
         app.router.add_route("*", "/api/{method}", self._api)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, host, 0).start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        self._runner = runner
-        self._base_url = f"http://{bound_host}:{bound_port}"
+        self._runner, self._base_url = await listen(app, host, 0)
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -93,15 +93,7 @@ class SlackInstallations(Repository):
     def find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool
     ) -> Document | None:
-        for condition, params in _candidates(enterprise_id, team_id, is_enterprise_install):
-            row = self._db.one(
-                f"SELECT document FROM slack_bots WHERE {condition}"  # noqa: S608
-                " ORDER BY installed_at DESC LIMIT 1",
-                params,
-            )
-            if row is not None:
-                return self._open(row)
-        return None
+        return self._latest("slack_bots", enterprise_id, team_id, is_enterprise_install)
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> int:
         return self._db.write(
@@ -150,12 +142,25 @@ class SlackInstallations(Repository):
         is_enterprise_install: bool,
     ) -> Document | None:
         """The installer's latest install, or without `user_id` the workspace's latest."""
+        return self._latest(
+            "slack_installations", enterprise_id, team_id, is_enterprise_install, user_id
+        )
+
+    def _latest(
+        self,
+        table: str,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool,
+        user_id: str | None = None,
+    ) -> Document | None:
+        """The newest document of `table` for the workspace, else for its organisation."""
         for condition, params in _candidates(enterprise_id, team_id, is_enterprise_install):
             where, values = condition, params
             if user_id is not None:
                 where, values = f"{condition} AND user_id = ?", (*params, user_id)
             row = self._db.one(
-                f"SELECT document FROM slack_installations WHERE {where}"  # noqa: S608
+                f"SELECT document FROM {table} WHERE {where}"  # noqa: S608
                 " ORDER BY installed_at DESC LIMIT 1",
                 values,
             )
@@ -176,7 +181,10 @@ class SlackInstallations(Repository):
     def workspaces(self) -> list[tuple[str | None, str | None]]:
         """(enterprise id, team id) of every workspace or organisation with a bot, team None
         for an org-wide install."""
-        rows = self._db.all("SELECT enterprise_id, team_id FROM slack_bots ORDER BY installed_at")
+        rows = self._db.all(
+            "SELECT enterprise_id, team_id FROM slack_bots"
+            " ORDER BY installed_at, enterprise_id, team_id"
+        )
         return [(row["enterprise_id"] or None, row["team_id"] or None) for row in rows]
 
     # --- forgetting ---

@@ -100,11 +100,7 @@ class RefreshLeases(Repository):
         )
 
     def forget(self, key: UserKey) -> Forgotten:
-        removed = self._db.write(
-            "DELETE FROM refresh_leases WHERE team_id = ? AND slack_user_id = ?",
-            (key.team_id, key.user_id),
-        )
-        return counted({"token renewal records": removed})
+        return counted({"token renewal records": self._delete_person("refresh_leases", key)})
 
     def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
         return counted({"token renewal records": self._delete_teams("refresh_leases", team_ids)})

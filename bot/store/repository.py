@@ -95,6 +95,13 @@ class Repository(ABC):
             teams.update(str(row["team_id"]) for row in rows if row["team_id"])
         return teams
 
+    def _delete_person(self, table: str, key: UserKey) -> int:
+        """DELETE the rows of `table` (one of PEOPLE) about `key`; rows deleted."""
+        return self._db.write(
+            f"DELETE FROM {table} WHERE team_id = ? AND {self.PEOPLE[table]} = ?",  # noqa: S608
+            (key.team_id, key.user_id),
+        )
+
     def _delete_teams(self, table: str, team_ids: Sequence[str]) -> int:
         """DELETE every row of `table` in these workspaces; rows deleted."""
         if not team_ids:

@@ -67,11 +67,7 @@ class SlackCache(Repository):
         return added == 1
 
     def forget(self, key: UserKey) -> Forgotten:
-        removed = self._db.write(
-            "DELETE FROM slack_users WHERE team_id = ? AND user_id = ?",
-            (key.team_id, key.user_id),
-        )
-        return counted({"time zone": removed})
+        return counted({"time zone": self._delete_person("slack_users", key)})
 
     def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
         zones = self._delete_teams("slack_users", team_ids)

@@ -121,10 +121,7 @@ class OAuthStates(Repository):
 
     def forget(self, key: UserKey) -> Forgotten:
         """Sign-ins in progress, with the questions waiting to be answered after them."""
-        removed = self._db.write(
-            "DELETE FROM oauth_states WHERE team_id = ? AND slack_user_id = ?",
-            (key.team_id, key.user_id),
-        )
+        removed = self._delete_person("oauth_states", key)
         return counted({"sign-ins in progress, with the questions waiting on them": removed})
 
     def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from db_faults import write_locked
 from teams_world import STATE_COOKIE, TEAM_A, TEAM_B, TeamsWorld
 
 from bot.config import SLACK_INSTALL_PATH, SLACK_OAUTH_REDIRECT_PATH
@@ -96,6 +97,28 @@ async def test_a_workspace_not_installed_gets_a_kind_answer_and_nothing_stored()
         assert "no longer available" in str(answers[0].body)
         assert world.b.calls == []  # no token of its own, and none of another workspace
         assert await world.services.store.teams_of("U0ZOE") == []
+
+
+async def test_a_locked_database_mid_install_is_a_kind_page_and_the_install_can_go_on() -> None:
+    async with TeamsWorld(busy_timeout=0.2) as world:
+        database = Path(world.settings.DATABASE_PATH)
+        with write_locked(database):
+            page = await world.browser.get(
+                world.base_url + SLACK_INSTALL_PATH, params={"team": TEAM_A}
+            )
+        assert page.status_code == 503 and "nothing changed" in page.text
+
+        start = await world.browser.get(
+            world.base_url + SLACK_INSTALL_PATH, params={"team": TEAM_A}
+        )
+        cookie = {"Cookie": f"{STATE_COOKIE}={start.cookies[STATE_COOKIE]}"}
+        back = (await world.browser.get(start.headers["location"])).headers["location"]
+        with write_locked(database):
+            page = await world.browser.get(back, headers=cookie)
+        assert page.status_code == 503
+        assert await world.services.store.slack_workspaces() == []
+        assert (await world.browser.get(back, headers=cookie)).status_code == 200  # state kept
+        assert await world.services.store.slack_workspaces() == [(None, TEAM_A)]
 
 
 async def test_one_workspace_mode_has_no_install_routes() -> None:
