@@ -9,7 +9,7 @@ from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import FORGET_ME
 from bot.render.reply import RenderContext, Reply, simple
-from bot.render.text import escape, one_line, plural
+from bot.render.text import channel_mention, escape, one_line, plural
 
 
 def with_forget_offer(reply: Reply) -> Reply:
@@ -48,7 +48,7 @@ def forgotten_reply(
     if went:
         lines.append(went)
     if paused_channels:
-        where = ", ".join(f"<#{channel}>" for channel in paused_channels)
+        where = ", ".join(channel_mention(channel) for channel in paused_channels)
         lines.append(
             f"The {plural(len(paused_channels), 'channel digest')} you set up ({where}) paused;"
             " anyone there can take one over."

@@ -17,6 +17,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EMAIL = re.compile(r"[^\s<>|@]+@[^\s<>|@]+")
 _SPACES = re.compile(r"\s+")
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
 
 # Booking states, in the order a reader cares about them: (emoji, label).
 _STATUS: dict[str, tuple[str, str]] = {
@@ -38,6 +39,13 @@ def escape(text: str) -> str:
     """Text safe inside mrkdwn: `&`, `<` and `>` escaped, so nothing becomes a link or a
     mention (`<!channel>`) by accident."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def channel_mention(channel_id: str) -> str:
+    """`<#C0123>` for a Slack channel id; anything else escaped, never a link or mention."""
+    if _SLACK_ID.fullmatch(channel_id):
+        return f"<#{channel_id}>"
+    return escape(channel_id)
 
 
 def one_line(text: str) -> str:
