@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from cryptography.fernet import Fernet
@@ -117,3 +118,34 @@ async def test_uninstalling_the_org_forgets_its_workspaces_but_not_one_installed
     with pytest.raises(NotInstalled):
         await services.slack.for_team(IN_ORG, ORG)
     assert (await services.slack.for_team(INSTALLED_APART, ORG)).token == "xoxb-apart"
+
+
+async def test_a_grid_members_organisation_travels_with_their_link_sign_in_and_digests(
+    org: tuple[Services, FakeSlack],
+) -> None:
+    """Rows the bot acts on without a request from Slack keep the organisation, so the
+    org-wide install's token is found for the welcome DM and the digests."""
+    services, _ = org
+    store = services.store
+    key = UserKey(IN_ORG, "W1", ORG)
+    ticket = services.tickets.url(key).split("ticket=", 1)[1]
+    read, _ = services.tickets.read(unquote(ticket))
+    assert read.enterprise_id == ORG
+    claim = await store.consume_state(await store.create_state(read))
+    assert claim.key == key and claim.key.enterprise_id == ORG
+    tokens = TokenSet("access", "refresh", None, "")
+    linked = await store.save_link(key, cm_user_id=1, cm_user_name="W", tokens=tokens)
+    assert linked.key.enterprise_id == ORG
+    saved = await store.save_subscription(
+        kind="personal",
+        team_id=IN_ORG,
+        owner_user_id="W1",
+        channel_id="D1",
+        send_time="08:00",
+        enterprise_id=ORG,
+    )
+    changed = await store.save_subscription(  # an update that does not name it keeps it
+        kind="personal", team_id=IN_ORG, owner_user_id="W1", channel_id="D1", send_time="09:00"
+    )
+    assert saved.owner.enterprise_id == changed.owner.enterprise_id == ORG
+    assert (await services.slack.for_key(changed.owner)).token == "xoxb-org-wide"
