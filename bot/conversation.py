@@ -52,7 +52,7 @@ from bot.render.errors import error_reply
 from bot.render.forget import forgotten_reply, with_forget_offer
 from bot.services import Services
 from bot.slack_users import user_zone
-from bot.store import StoreError
+from bot.store import CHANNEL_DIGESTS_DISOWNED, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +264,11 @@ class Conversation:
         except Exception:
             logger.exception("forgetting %s failed", key.user_id)
             return unexpected_error_reply(self.command)
-        removed = [f"{name} ({count})" for name, count in done.removed.items()]
+        removed = [
+            f"{name} ({count})"
+            for name, count in done.removed.items()
+            if name != CHANNEL_DIGESTS_DISOWNED  # paused, not deleted: said apart
+        ]
         paused = [subscription.channel_id for subscription in done.paused_channels]
         return forgotten_reply(removed, paused, self.command)
 

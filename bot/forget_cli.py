@@ -15,9 +15,10 @@ from bot.clustermarket.tokens import UserKey
 from bot.config import Settings, load_settings
 from bot.forgetting import PersonForgotten, forget_person
 from bot.services import Services
+from bot.store import CHANNEL_DIGESTS_DISOWNED
 
 CHANNEL_DIGESTS_EXPLAINED = (
-    "Channel digests they set up are paused, not deleted: the lab and time stay, so the\n"
+    "Channel digests they set up ({count}) are paused, not deleted: the lab and time stay, so the\n"
     "channel keeps its digest's settings, but it no longer runs on their account or names\n"
     "them. Anyone in the channel can take one over with `{command} digest channel on`."
 )
@@ -78,12 +79,12 @@ def _report(done: PersonForgotten, command: str) -> str:
             "Clustermarket: did NOT confirm revoking their tokens (unreachable or refused);"
             " they are deleted here all the same and expire on their own."
         )
-    if done.removed:
-        lines.append(
-            "Removed: " + ", ".join(f"{name} ({n})" for name, n in done.removed.items()) + "."
-        )
-    if any("channel digest" in name for name in done.removed):
-        lines.append(CHANNEL_DIGESTS_EXPLAINED.format(command=command))
+    removed = {name: n for name, n in done.removed.items() if name != CHANNEL_DIGESTS_DISOWNED}
+    if removed:
+        lines.append("Deleted: " + ", ".join(f"{name} ({n})" for name, n in removed.items()) + ".")
+    if CHANNEL_DIGESTS_DISOWNED in done.removed:
+        count = done.removed[CHANNEL_DIGESTS_DISOWNED]
+        lines.append(CHANNEL_DIGESTS_EXPLAINED.format(command=command, count=count))
         if done.paused_channels:
             told = ", ".join(subscription.channel_id for subscription in done.paused_channels)
             lines.append(f"Each channel was told: {told}.")

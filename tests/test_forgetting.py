@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ async def set_up_zoe(world: World) -> None:
 
 
 @pytest.fixture
-async def world() -> World:  # type: ignore[misc]
+async def world() -> AsyncIterator[World]:
     async with World(client_options={"backoff_base": 0.001, "backoff_cap": 0.01}) as running:
         yield running
 
@@ -95,7 +96,7 @@ async def test_cli_forgets_and_says_clustermarket_confirmed(
     out = capsys.readouterr().out
     assert "Forgot Slack user U0ZOE in workspace T0CMBOT." in out
     assert "revoked (Clustermarket confirmed)" in out
-    assert "personal digest (1)" in out and "channel digests, paused" in out
+    assert "personal digest (1)" in out and "Channel digests they set up (1) are paused" in out
     assert "Each channel was told: C0LAB." in out
     assert "Nothing about U0ZOE in T0CMBOT is left in the database." in out
     assert await world.services.store.mentions(KEY) == 0

@@ -33,10 +33,11 @@ from bot.store.links import Link
 from bot.store.repository import Forgotten, Repository
 from bot.store.states import StateClaim
 from bot.store.store import Store
-from bot.store.subscriptions import Subscription
+from bot.store.subscriptions import CHANNEL_DIGESTS_DISOWNED, Subscription
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
+    "CHANNEL_DIGESTS_DISOWNED",
     "MEMORY",
     "Delivery",
     "Forgotten",

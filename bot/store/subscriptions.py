@@ -104,6 +104,8 @@ def _unique_value(kind: str, owner_user_id: str | None, channel_id: str | None) 
 
 
 FORGOTTEN_OWNER_REASON = "the person who set it up asked cmbot to forget them"
+CHANNEL_DIGESTS_DISOWNED = "channel digests, paused and no longer theirs"
+"""What `forget` counts for a person's channel digests: changed, not deleted."""
 
 
 class Subscriptions(Repository):
@@ -267,9 +269,7 @@ class Subscriptions(Repository):
                 """,
                 (FORGOTTEN_OWNER_REASON, iso(None), key.team_id, key.user_id),
             )
-        return counted(
-            {"personal digest": personal, "channel digests, paused and no longer theirs": channels}
-        )
+        return counted({"personal digest": personal, CHANNEL_DIGESTS_DISOWNED: channels})
 
     def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
         """Every digest of the workspaces, and (by cascade) their delivery history."""
