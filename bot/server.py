@@ -13,9 +13,10 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
 from bot.linking.flow import Linker, LinkResult
-from bot.linking.web import LinkingPages
+from bot.linking.web import LinkingPages, html
 from bot.observability import metrics_endpoint, slack_request
 from bot.slack_users import slack_person
+from bot.workspaces.install import install_unavailable_page
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,9 @@ class BotServer:
         self.linking.add_routes(app)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", metrics_endpoint)
+        if self.bolt.oauth_flow is not None:  # many workspaces: Slack's install flow
+            app.router.add_get(self.bolt.oauth_flow.install_path, self.slack_install)
+            app.router.add_get(self.bolt.oauth_flow.redirect_uri_path, self.slack_install)
         app.on_cleanup.append(self._finish_background)
         return app
 
@@ -82,6 +86,21 @@ class BotServer:
     def _welcome(self, result: LinkResult) -> None:
         """A person just linked: DM them, after their browser has its page."""
         self._in_background(self.conversation.welcome(result))
+
+    async def slack_install(self, request: web.Request) -> web.Response:
+        """Bolt's install flow: the start (to Slack's page) or Slack's redirect back."""
+        flow = self.bolt.oauth_flow
+        assert flow is not None  # routed only when there is one
+        bolt_request = await to_bolt_request(request)
+        try:
+            if request.path == flow.install_path:
+                bolt_response = await flow.handle_installation(bolt_request)
+            else:
+                bolt_response = await flow.handle_callback(bolt_request)
+        except Exception as failure:  # the database refusing a state, Slack unreachable
+            logger.warning("the Slack install flow failed: %s", type(failure).__name__)
+            return html(install_unavailable_page())
+        return await to_aiohttp_response(bolt_response)
 
     async def healthz(self, _: web.Request) -> web.Response:
         try:

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clustermarket.tokens import UserKey
 from bot.linking.flow import SlackPerson
 from bot.store import Store, StoreError
+from bot.workspaces.clients import SlackClients
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ CACHE_WRITE_WAIT = 0.5
 _SLACK_FAILURES = (SlackClientError, aiohttp.ClientError, TimeoutError)
 
 
-async def user_zone(slack: AsyncWebClient, store: Store, key: UserKey) -> ZoneInfo | None:
+async def user_zone(slack: SlackClients, store: Store, key: UserKey) -> ZoneInfo | None:
     """The user's profile zone; None when Slack has none (callers fall back to the lab's)."""
     cached = await store.cached_tz(key)
     if cached is None:
@@ -43,7 +43,7 @@ async def user_zone(slack: AsyncWebClient, store: Store, key: UserKey) -> ZoneIn
         return None
 
 
-async def slack_person(slack: AsyncWebClient, key: UserKey) -> SlackPerson:
+async def slack_person(slack: SlackClients, key: UserKey) -> SlackPerson:
     """The user's name and profile email (scope users:read.email) and the workspace's name,
     for linking; each None when Slack does not say."""
     user = await _fetch_user(slack, key)
@@ -54,11 +54,11 @@ async def slack_person(slack: AsyncWebClient, key: UserKey) -> SlackPerson:
         _text(profile.get("real_name")) or _text(user.get("real_name")) or _text(user.get("name"))
     )
     return SlackPerson(
-        name=name, email=_text(profile.get("email")), workspace=await _workspace(slack)
+        name=name, email=_text(profile.get("email")), workspace=await _workspace(slack, key)
     )
 
 
-async def is_workspace_admin(slack: AsyncWebClient, key: UserKey) -> bool:
+async def is_workspace_admin(slack: SlackClients, key: UserKey) -> bool:
     """Whether the user is an admin or owner of the workspace; False when Slack won't say."""
     user = await _fetch_user(slack, key)
     return any(user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner"))
@@ -72,7 +72,7 @@ async def _remember(store: Store, key: UserKey, zone: str) -> None:
         logger.info("time zone of %s not cached: %s", key.user_id, str(failure) or "slow")
 
 
-async def _fetch_zone(slack: AsyncWebClient, key: UserKey) -> str | None:
+async def _fetch_zone(slack: SlackClients, key: UserKey) -> str | None:
     name = (await _fetch_user(slack, key)).get("tz")
     if not isinstance(name, str):
         return None
@@ -83,10 +83,12 @@ async def _fetch_zone(slack: AsyncWebClient, key: UserKey) -> str | None:
     return name
 
 
-async def _fetch_user(slack: AsyncWebClient, key: UserKey) -> dict[str, Any]:
-    """users.info's `user` object; empty when Slack refuses or cannot be reached."""
+async def _fetch_user(slack: SlackClients, key: UserKey) -> dict[str, Any]:
+    """users.info's `user` object, asked with the user's workspace's token; empty when Slack
+    refuses or cannot be reached (or cmbot is not installed there)."""
     try:
-        response = await slack.users_info(user=key.user_id)
+        client = await slack.for_key(key)
+        response = await client.users_info(user=key.user_id)
     except SlackApiError as error:
         logger.warning("users.info failed for %s: %s", key.user_id, error.response.get("error"))
         return {}
@@ -97,10 +99,10 @@ async def _fetch_user(slack: AsyncWebClient, key: UserKey) -> dict[str, Any]:
     return user if isinstance(user, dict) else {}
 
 
-async def _workspace(slack: AsyncWebClient) -> str | None:
+async def _workspace(slack: SlackClients, key: UserKey) -> str | None:
     """The workspace's name, as auth.test tells the bot (no extra scope needed)."""
     try:
-        response = await slack.auth_test()
+        response = await (await slack.for_key(key)).auth_test()
     except _SLACK_FAILURES as error:
         logger.info("auth.test failed: %s", type(error).__name__)
         return None

@@ -148,7 +148,7 @@ class World(AsyncRunning):
 
     async def start(self) -> None:
         await self.sandbox.start()
-        await self.fake.start()
+        await self.start_slack()
         if self._database_path is None:
             self._folder = tempfile.TemporaryDirectory(prefix="cmbot-")
             self._database_path = Path(self._folder.name) / "cmbot.db"
@@ -156,9 +156,8 @@ class World(AsyncRunning):
         self.base_url = f"http://127.0.0.1:{port}"
         self.settings = Settings(
             _env_file=None,
-            SLACK_BOT_TOKEN=SecretStr(self.fake.bot_token),
+            **self.slack_settings(),
             SLACK_SIGNING_SECRET=SecretStr(SIGNING_SECRET),
-            SLACK_API_URL=self.fake.api_url,
             CLUSTERMARKET_API_URL=self.sandbox.api_url,
             CLUSTERMARKET_OAUTH_URL=self.sandbox.oauth_url,
             CLUSTERMARKET_CLIENT_ID=DEMO_CLIENT_ID,
@@ -186,10 +185,23 @@ class World(AsyncRunning):
         if self._runner is not None:
             await self._runner.cleanup()
         await self.services.aclose()
-        await self.fake.stop()
+        await self.stop_slack()
         await self.sandbox.stop()
         if self._folder is not None:
             self._folder.cleanup()
+
+    async def start_slack(self) -> None:
+        await self.fake.start()
+
+    async def stop_slack(self) -> None:
+        await self.fake.stop()
+
+    def slack_settings(self) -> dict[str, Any]:
+        """The Slack half of the bot's settings: the fake's API and its one bot token."""
+        return {
+            "SLACK_BOT_TOKEN": SecretStr(self.fake.bot_token),
+            "SLACK_API_URL": self.fake.api_url,
+        }
 
     async def link(
         self, person: Person, *, approve: bool = True, confirm: Choice | None = "link"

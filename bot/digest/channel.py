@@ -118,12 +118,12 @@ async def channel_on(
         previous_time=parse_send_time(existing.send_time) if existing else None,
         resumed=existing is not None and existing.status != "active",
     )
-    await announce(services, channel_id, change, now)
+    await announce(services, key, channel_id, change, now)
     return channel_on_reply(
         view,
         now=now,
         previous_owner=existing.owner_user_id if existing else None,
-        member=await is_member(services.slack, channel_id),
+        member=await is_member(await services.slack.for_key(key), channel_id),
         first=change.kind == "set_up" or change.moved,
         command=command,
     )
@@ -148,20 +148,25 @@ async def channel_off(services: Services, key: UserKey, channel_id: str, now: dt
         timezone=view.timezone,
         previous_owner=existing.owner_user_id,
     )
-    await announce(services, channel_id, change, now)
+    await announce(services, key, channel_id, change, now)
     return channel_off_reply(view, command=command)
 
 
 async def announce(
-    services: Services, channel_id: str, change: ChannelDigestChange, now: dt.datetime
+    services: Services,
+    key: UserKey,
+    channel_id: str,
+    change: ChannelDigestChange,
+    now: dt.datetime,
 ) -> None:
-    """Tell the channel (best effort: the change stands, and the asker is answered, even
-    when Slack will not take the post)."""
+    """Tell the channel, in the workspace of `key` who changed it (best effort: the change
+    stands, and the asker is answered, even when Slack will not take the post)."""
     if not change.anything:
         return
     notice = channel_change_notice(change, now=now, command=services.settings.SLACK_COMMAND)
     try:
-        await services.slack.chat_postMessage(
+        slack = await services.slack.for_key(key)
+        await slack.chat_postMessage(
             channel=channel_id, text=notice.text, blocks=notice.blocks, unfurl_links=False
         )
     except SlackFailure as error:

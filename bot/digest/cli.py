@@ -23,7 +23,6 @@ from bot.store import StoreError
 logger = logging.getLogger(__name__)
 
 REQUIRED = (
-    "SLACK_BOT_TOKEN",
     "CLUSTERMARKET_CLIENT_ID",
     "CLUSTERMARKET_CLIENT_SECRET",
     "TOKEN_ENCRYPTION_KEY",
@@ -68,6 +67,7 @@ async def _run_once(settings: Settings, now: dt.datetime) -> int:
 def run_due_command(now: dt.datetime | None) -> int:
     """Send the digests due at `now` (default: the current time) once; the exit status."""
     settings = load_settings()
+    settings.require_slack()
     settings.require(*REQUIRED)
     moment = now if now is not None else dt.datetime.now(dt.UTC)
     return asyncio.run(_run_once(settings, moment))

@@ -105,6 +105,7 @@ async def set_personal_options(
         skip_weekends=current.skip_weekends if skip_weekends is None else skip_weekends,
         include_empty=current.include_empty if include_empty is None else include_empty,
         first_day=current.first_day,
+        enterprise_id=current.enterprise_id,
     )
 
 
@@ -199,7 +200,7 @@ async def _turn_on(
         zone_name, guessed = existing.timezone, False
     else:
         zone_name = zone_of(await _labs_zone(services, key)).key
-    dm = await open_dm(services.slack, key.user_id)
+    dm = await open_dm(await services.slack.for_key(key), key.user_id)
     if dm is None:
         return dm_unavailable_reply(command=command)
     send_time = send_time_for(intent.time, existing)

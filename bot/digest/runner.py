@@ -42,6 +42,7 @@ from bot.digest.fetching import (
 from bot.digest.links import on_link_broken
 from bot.digest.plans import Batch, DigestReport, Plan, plan_for, still_due, verdict
 from bot.digest.slack_io import (
+    POST_RATE_LIMIT_RETRIES,
     HistoryUnavailable,
     NoDirectMessage,
     SlackFailure,
@@ -76,7 +77,7 @@ class DigestRunner:
         concurrency: int = 16,
         accounts_at_once: int = ACCOUNTS_AT_ONCE,
         stale_after: dt.timedelta = STALE_AFTER,
-        poster: AsyncWebClient | None = None,
+        post_rate_limit_retries: int = POST_RATE_LIMIT_RETRIES,
         post_timeout: float = POST_TIMEOUT,
     ) -> None:
         if min(concurrency, accounts_at_once) < 1:
@@ -86,7 +87,7 @@ class DigestRunner:
         self.accounts_at_once = accounts_at_once
         self.stale_after = stale_after
         self.post_timeout = post_timeout
-        self.poster = poster if poster is not None else digest_poster(services.slack)
+        self.post_rate_limit_retries = post_rate_limit_retries
         self.command = services.settings.SLACK_COMMAND
 
     async def run_due(self, now: dt.datetime) -> DigestReport:
@@ -251,10 +252,11 @@ class DigestRunner:
     ) -> None:
         store = self.services.store
         subscription = plan.subscription
-        channel = await self._target(subscription)
+        slack = await self.services.slack.for_key(subscription.owner)  # its workspace's token
+        channel = await self._target(subscription, slack)
         if claim.post_started_at is not None:
             posted = await find_posted(
-                self.services.slack,
+                slack,
                 channel,
                 subscription.kind,
                 plan.day,
@@ -274,8 +276,9 @@ class DigestRunner:
             await store.release_delivery(subscription.id, plan.day)
             report.turned_off += 1
             return
+        poster = digest_poster(slack, rate_limit_retries=self.post_rate_limit_retries)
         response = await asyncio.wait_for(
-            self.poster.chat_postMessage(
+            poster.chat_postMessage(
                 channel=channel,
                 text=reply.text,
                 blocks=reply.blocks,
@@ -291,11 +294,12 @@ class DigestRunner:
         )
         report.sent += 1
 
-    async def _target(self, subscription: Subscription) -> str:
+    @staticmethod
+    async def _target(subscription: Subscription, slack: AsyncWebClient) -> str:
         """Where the digest goes: the channel, or the owner's DM (opened if not known yet)."""
         if subscription.kind == "channel" or subscription.channel_id.startswith("D"):
             return subscription.channel_id
-        channel = await open_dm(self.services.slack, subscription.owner_user_id)
+        channel = await open_dm(slack, subscription.owner_user_id)
         if channel is None:
             raise NoDirectMessage("Slack would not open a DM with the owner")
         return channel

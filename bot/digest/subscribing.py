@@ -21,7 +21,7 @@ from bot.digest.schedule import (
     parse_send_time,
     zone_of,
 )
-from bot.digest.slack_io import HistoryUnavailable, find_posted
+from bot.digest.slack_io import HistoryUnavailable, SlackFailure, describe, find_posted
 from bot.questions.when import local_midnight
 from bot.render.digest import DigestView
 from bot.services import Services
@@ -105,6 +105,7 @@ async def turn_on(
         first_day=_starting_day(
             existing, send_time=send_time, timezone=timezone, lab_id=lab_id, now=now
         ),
+        enterprise_id=owner.enterprise_id,
     )
 
 
@@ -158,15 +159,18 @@ async def adopt_posted(services: Services, subscription: Subscription, now: dt.d
     if delivery is not None and delivery.status == "sent":
         return False
     try:
+        slack = await services.slack.for_key(subscription.owner)
         ts = await find_posted(
-            services.slack,
+            slack,
             subscription.channel_id,
             subscription.kind,
             day,
             since=local_midnight(day, tz),
         )
-    except HistoryUnavailable as error:
-        logger.info("could not check %s for today's digest: %s", subscription.channel_id, error)
+    except (HistoryUnavailable, *SlackFailure) as error:
+        logger.info(
+            "could not check %s for today's digest: %s", subscription.channel_id, describe(error)
+        )
         return False
     if ts is None:
         return False

@@ -66,6 +66,7 @@ class ConnectTickets:
         payload = {
             "team": key.team_id,
             "user": key.user_id,
+            "enterprise": key.enterprise_id,
             "resume": resume,
             "id": secrets.token_urlsafe(16),
             "exp": int(time.time() + LINK_LIFETIME.total_seconds()),
@@ -77,7 +78,12 @@ class ConnectTickets:
         """The ticket's contents; TicketError('damaged' | 'expired') when it cannot be used."""
         try:
             payload = json.loads(self._fernet.decrypt(ticket.encode()))
-            key = UserKey(str(payload["team"]), str(payload["user"]))
+            enterprise = payload.get("enterprise")
+            key = UserKey(
+                str(payload["team"]),
+                str(payload["user"]),
+                enterprise if isinstance(enterprise, str) else None,
+            )
             ticket_id, expires = str(payload["id"]), float(payload["exp"])
         except (InvalidToken, ValueError, KeyError, TypeError):
             raise TicketError("damaged") from None

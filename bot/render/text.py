@@ -18,6 +18,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EMAIL = re.compile(r"[^\s<>|@]+@[^\s<>|@]+")
 _SPACES = re.compile(r"\s+")
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
 
 _MAINTENANCE_WORDS = ("maintenance", "breakdown", "repair", "service", "calibration")
 PLAIN_CATEGORIES = frozenset({"use", "usage", "booking", "standard"})
@@ -27,6 +28,13 @@ def escape(text: str) -> str:
     """Text safe inside mrkdwn: `&`, `<` and `>` escaped, so nothing becomes a link or a
     mention (`<!channel>`) by accident."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def channel_mention(channel_id: str) -> str:
+    """`<#C0123>` for a Slack channel id; anything else escaped, never a link or mention."""
+    if _SLACK_ID.fullmatch(channel_id):
+        return f"<#{channel_id}>"
+    return escape(channel_id)
 
 
 def one_line(text: str) -> str:

@@ -12,10 +12,13 @@ One SQLite file (WAL mode, foreign keys on), laid out by concern:
 - `subscriptions`, `deliveries`: daily digests and their exactly-once deliveries
 - `slack`: users' time zones and Slack event ids already taken
 - `threads`: what each Slack thread or DM was last asked about, for follow-ups
+- `installations`: Slack installations (many workspaces) and the install flow's states
+- `repository`: what every repository promises: to forget a person, and whole workspaces
 - `store`: the `Store` facade, whose async methods keep SQLite off the event loop
 
-A new concern is a new repository module, migrations appended to `migrations.py`, and its
-async methods listed on `Store`. The store is plain local I/O: it never imports Slack, httpx
+A new concern is a new repository module (a `Repository`: it must say how to forget a
+person and a workspace), migrations appended to `migrations.py`, and its async methods listed
+on `Store`. The store is plain local I/O: it never imports Slack, httpx
 or the Clustermarket client.
 """
 
@@ -31,17 +34,21 @@ from bot.store.errors import (
 )
 from bot.store.links import Link
 from bot.store.pending import PendingError, PendingLink
+from bot.store.repository import Forgotten, Repository
 from bot.store.states import StateClaim
 from bot.store.store import Store
-from bot.store.subscriptions import Subscription
+from bot.store.subscriptions import CHANNEL_DIGESTS_DISOWNED, Subscription
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
+    "CHANNEL_DIGESTS_DISOWNED",
     "MEMORY",
     "Delivery",
+    "Forgotten",
     "Link",
     "PendingError",
     "PendingLink",
+    "Repository",
     "SchemaTooNew",
     "StateClaim",
     "StateError",

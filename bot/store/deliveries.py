@@ -10,13 +10,15 @@ Rows older than `KEEP_DELIVERIES` are pruned once a day by whichever digest run 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
+from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, parse, parse_or_none, utc
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository
 from bot.store.subscriptions import Subscription, subscription_of
 
 StillDue = Callable[[Subscription], bool]
@@ -66,8 +68,14 @@ def _delivery_of(row: dict[str, Any]) -> Delivery:
     )
 
 
-class Deliveries:
-    """The `digest_deliveries` table."""
+class Deliveries(Repository):
+    """The `digest_deliveries` table, and `store_chores` (when its pruning last ran).
+
+    A delivery belongs to its digest and goes with it (ON DELETE CASCADE), so forgetting a
+    person or a workspace, which deletes their digests, leaves nothing here to do.
+    """
+
+    OTHER_TABLES: ClassVar = ("digest_deliveries", "store_chores")
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -245,3 +253,9 @@ class Deliveries:
                 (PRUNE_CHORE, iso(moment)),
             )
         return pruned
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return {}
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return {}

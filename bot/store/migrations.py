@@ -237,6 +237,52 @@ def _migration_11_digest_first_day(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE digest_subscriptions ADD COLUMN first_day TEXT")
 
 
+def _migration_12_workspaces(db: sqlite_utils.Database) -> None:
+    """Many workspaces: Slack installations (encrypted documents found by their plain keys),
+    the install flow's states, and the Enterprise Grid organisation beside the team on the
+    rows the bot acts on later without a request from Slack (links, OAuth states, digests),
+    so an org-wide install's token can be found for them."""
+    statements = (
+        """
+        CREATE TABLE slack_bots (
+            enterprise_id TEXT NOT NULL DEFAULT '',
+            team_id TEXT NOT NULL DEFAULT '',
+            is_enterprise_install INTEGER NOT NULL DEFAULT 0
+                CHECK (is_enterprise_install IN (0, 1)),
+            installed_at TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id)
+        )
+        """,
+        "CREATE INDEX slack_bots_team ON slack_bots (team_id)",
+        """
+        CREATE TABLE slack_installations (
+            enterprise_id TEXT NOT NULL DEFAULT '',
+            team_id TEXT NOT NULL DEFAULT '',
+            user_id TEXT NOT NULL,
+            is_enterprise_install INTEGER NOT NULL DEFAULT 0
+                CHECK (is_enterprise_install IN (0, 1)),
+            installed_at TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id, user_id)
+        )
+        """,
+        "CREATE INDEX slack_installations_team ON slack_installations (team_id, installed_at)",
+        """
+        CREATE TABLE slack_install_states (
+            state_digest TEXT PRIMARY KEY,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        "ALTER TABLE links ADD COLUMN enterprise_id TEXT",
+        "ALTER TABLE oauth_states ADD COLUMN enterprise_id TEXT",
+        "ALTER TABLE digest_subscriptions ADD COLUMN enterprise_id TEXT",
+        "ALTER TABLE pending_links ADD COLUMN enterprise_id TEXT",
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
 # Version n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Migration] = [
     _migration_1_initial,
@@ -250,4 +296,5 @@ MIGRATIONS: list[Migration] = [
     _migration_9_thread_topics,
     _migration_10_links_confirmed_in_one_browser,
     _migration_11_digest_first_day,
+    _migration_12_workspaces,
 ]

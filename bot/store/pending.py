@@ -13,14 +13,16 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.store.clock import iso, iso_or_none, parse_or_none, utc
 from bot.store.crypto import Cipher
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted
 from bot.store.states import hash_state
 
 PENDING_RETENTION = timedelta(days=1)
@@ -53,12 +55,24 @@ class PendingLink:
         return f"PendingLink(key={self.key!r}, cm_user_id={self.cm_user_id!r})"
 
 
-class PendingLinks:
+class PendingLinks(Repository):
     """The `pending_links` table."""
+
+    PEOPLE: ClassVar = {"pending_links": "slack_user_id"}
+    GRID: ClassVar = ("pending_links",)
 
     def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
         self._cipher = cipher
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Sign-ins waiting for the person to confirm them, tokens and all."""
+        held = self._delete_person("pending_links", key)
+        return counted({"sign-ins awaiting confirmation": held})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        held = self._delete_teams("pending_links", team_ids)
+        return counted({"sign-ins awaiting confirmation": held})
 
     def hold(
         self,
@@ -83,15 +97,16 @@ class PendingLinks:
             )
             self._db.write(
                 """
-                INSERT INTO pending_links (token_hash, team_id, slack_user_id, browser_hash,
-                    cm_user_id, cm_user_name, cm_email, access_token, refresh_token,
-                    expires_at, scopes, resume, created_at, deadline, settled_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                INSERT INTO pending_links (token_hash, team_id, slack_user_id, enterprise_id,
+                    browser_hash, cm_user_id, cm_user_name, cm_email, access_token,
+                    refresh_token, expires_at, scopes, resume, created_at, deadline, settled_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
                 """,
                 (
                     hash_state(token),
                     key.team_id,
                     key.user_id,
+                    key.enterprise_id,
                     hash_state(browser),
                     cm_user_id,
                     cm_user_name,
@@ -186,7 +201,7 @@ class PendingLinks:
 
     def _pending_of(self, row: dict[str, Any]) -> PendingLink:
         return PendingLink(
-            key=UserKey(row["team_id"], row["slack_user_id"]),
+            key=UserKey(row["team_id"], row["slack_user_id"], row["enterprise_id"]),
             cm_user_id=int(row["cm_user_id"]),
             cm_user_name=row["cm_user_name"],
             cm_email=self._cipher.decrypt_or_none(row["cm_email"]),

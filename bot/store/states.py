@@ -12,15 +12,17 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, parse, utc
 from bot.store.crypto import Cipher
 from bot.store.database import Database
 from bot.store.errors import StateError
+from bot.store.repository import Forgotten, Repository, counted
 
 STATE_TTL = timedelta(minutes=10)
 STATE_RETENTION = timedelta(days=1)
@@ -51,8 +53,11 @@ def hash_state(state: str) -> str:
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
-class OAuthStates:
+class OAuthStates(Repository):
     """The `oauth_states` table."""
+
+    PEOPLE: ClassVar = {"oauth_states": "slack_user_id"}
+    GRID: ClassVar = ("oauth_states",)
 
     def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
@@ -90,14 +95,16 @@ class OAuthStates:
                 raise StateError("used")
             self._db.write(
                 """
-                INSERT INTO oauth_states (state_hash, team_id, slack_user_id, created_at,
-                    expires_at, used_at, resume, code_verifier, ticket_hash, browser_hash)
-                VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
+                INSERT INTO oauth_states (state_hash, team_id, slack_user_id, enterprise_id,
+                    created_at, expires_at, used_at, resume, code_verifier, ticket_hash,
+                    browser_hash)
+                VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
                 """,
                 (
                     hash_state(state),
                     key.team_id,
                     key.user_id,
+                    key.enterprise_id,
                     iso(moment),
                     iso(moment + ttl),
                     payload,
@@ -136,11 +143,19 @@ class OAuthStates:
         assert row is not None  # no failure means the row was found
         resume = None if row["resume"] is None else json.loads(row["resume"])
         return StateClaim(
-            key=UserKey(row["team_id"], row["slack_user_id"]),
+            key=UserKey(row["team_id"], row["slack_user_id"], row["enterprise_id"]),
             resume=resume,
             code_verifier=self._cipher.decrypt_or_none(row["code_verifier"]),
             browser_hash=row["browser_hash"],
         )
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Sign-ins in progress, with the questions waiting to be answered after them."""
+        removed = self._delete_person("oauth_states", key)
+        return counted({"sign-ins in progress, with the questions waiting on them": removed})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"sign-ins in progress": self._delete_teams("oauth_states", team_ids)})
 
     def reencrypt(self) -> int:
         """Re-encrypt stored verifiers under the first key (inside the caller's transaction)."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import check_timezone, iso, parse
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted
 
 KINDS = ("personal", "channel")
 _SEND_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
@@ -61,11 +63,12 @@ class Subscription:
     updated_at: datetime
     first_day: date | None = None
     """No digest for an earlier local date: it was turned on after that day's time."""
+    enterprise_id: str | None = None
 
     @property
     def owner(self) -> UserKey:
         """Whose Clustermarket tokens build this digest."""
-        return UserKey(self.team_id, self.owner_user_id)
+        return UserKey(self.team_id, self.owner_user_id, self.enterprise_id)
 
 
 def subscription_of(row: dict[str, Any]) -> Subscription:
@@ -86,6 +89,7 @@ def subscription_of(row: dict[str, Any]) -> Subscription:
         created_at=parse(row["created_at"]),
         updated_at=parse(row["updated_at"]),
         first_day=None if row.get("first_day") is None else date.fromisoformat(row["first_day"]),
+        enterprise_id=row["enterprise_id"],
     )
 
 
@@ -102,8 +106,16 @@ def _unique_value(kind: str, owner_user_id: str | None, channel_id: str | None) 
     return channel_id
 
 
-class Subscriptions:
+FORGOTTEN_OWNER_REASON = "the person who set it up asked cmbot to forget them"
+CHANNEL_DIGESTS_DISOWNED = "channel digests, paused and no longer theirs"
+"""What `forget` counts for a person's channel digests: changed, not deleted."""
+
+
+class Subscriptions(Repository):
     """The `digest_subscriptions` table."""
+
+    PEOPLE: ClassVar = {"digest_subscriptions": "owner_user_id"}
+    GRID: ClassVar = ("digest_subscriptions",)
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -122,11 +134,13 @@ class Subscriptions:
         skip_weekends: bool = False,
         include_empty: bool = False,
         first_day: date | None = None,
+        enterprise_id: str | None = None,
     ) -> Subscription:
         """Create or update the digest with this unique key, and (re)activate it.
 
         A channel digest is unique per channel: whoever sets it up last becomes its owner,
-        whose tokens build it. `first_day` is the first local date it may go out (None: any).
+        whose tokens build it. `first_day` is the first local date it may go out (None: any);
+        `enterprise_id` is the owner's Enterprise Grid organisation.
         """
         value = _unique_value(kind, owner_user_id, channel_id)
         if not _SEND_TIME.fullmatch(send_time):
@@ -144,6 +158,7 @@ class Subscriptions:
             int(skip_weekends),
             int(include_empty),
             None if first_day is None else first_day.isoformat(),
+            enterprise_id,
         )
         with self._db.transaction():
             existing = self._db.one(_FIND_SQL[kind], (team_id, kind, value))
@@ -152,9 +167,10 @@ class Subscriptions:
                     """
                     INSERT INTO digest_subscriptions (kind, team_id, owner_user_id,
                         channel_id, lab_id, lab_name, send_time, timezone, skip_weekends,
-                        include_empty, first_day, status, paused_reason, created_at,
+                        include_empty, first_day, enterprise_id, status, paused_reason,
+                        created_at,
                         updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
                     """,
                     (kind, team_id, *fields, now, now),
                 )
@@ -165,7 +181,8 @@ class Subscriptions:
                     UPDATE digest_subscriptions SET owner_user_id = ?, channel_id = ?,
                         lab_id = ?, lab_name = ?, send_time = ?, timezone = ?,
                         skip_weekends = ?, include_empty = ?, first_day = ?,
-                        status = 'active', paused_reason = NULL, updated_at = ?
+                        enterprise_id = COALESCE(?, enterprise_id), status = 'active',
+                        paused_reason = NULL, updated_at = ?
                     WHERE id = ?
                     """,
                     (*fields, now, subscription_id),
@@ -234,6 +251,36 @@ class Subscriptions:
                 )
             switched = [self.get(subscription_id) for subscription_id in ids]
         return [subscription for subscription in switched if subscription is not None]
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Delete the person's own digest; pause the channel digests they set up and erase
+        them as owner.
+
+        A channel digest is the channel's as much as theirs: its lab, time and options stay,
+        so anyone in the channel can take it over with one command, but it can no longer run
+        on their Clustermarket account, and nothing left names them.
+        """
+        with self._db.transaction():
+            personal = self._db.write(
+                """
+                DELETE FROM digest_subscriptions
+                WHERE team_id = ? AND owner_user_id = ? AND kind = 'personal'
+                """,
+                (key.team_id, key.user_id),
+            )
+            channels = self._db.write(
+                """
+                UPDATE digest_subscriptions SET owner_user_id = '', status = 'paused',
+                    paused_reason = ?, updated_at = ?
+                WHERE team_id = ? AND owner_user_id = ? AND kind = 'channel'
+                """,
+                (FORGOTTEN_OWNER_REASON, iso(None), key.team_id, key.user_id),
+            )
+        return counted({"personal digest": personal, CHANNEL_DIGESTS_DISOWNED: channels})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        """Every digest of the workspaces, and (by cascade) their delivery history."""
+        return counted({"digests": self._delete_teams("digest_subscriptions", team_ids)})
 
     def set_timezone(self, subscription_id: int, tz: str) -> None:
         """Pin the digest to a zone (ValueError if Python does not know it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
-from bot.listeners.actions import booking, digest, home, rerun
+from bot.listeners.actions import booking, digest, forget, home, rerun
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
@@ -13,3 +13,4 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     home.register(app, conversation)
     digest.register(app, conversation)
     booking.register(app, conversation)
+    forget.register(app, conversation)

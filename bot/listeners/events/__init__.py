@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
-from bot.listeners.events import app_home, questions
+from bot.listeners.events import app_home, installs, questions
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
     app_home.register(app, conversation)
+    installs.register(app, conversation)
     questions.register(app, conversation)
