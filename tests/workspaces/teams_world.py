@@ -10,7 +10,7 @@ import httpx
 from pydantic import SecretStr
 
 from bot.config import SLACK_INSTALL_PATH
-from bot.demo.world import PEOPLE, SIGNING_SECRET, Person, World
+from bot.demo.world import PEOPLE, SIGNING_SECRET, Person, World, add_people
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.fake_slack.teams import FakeSlackTeams
 from bot.server import SLACK_EVENTS_PATH
@@ -20,7 +20,14 @@ CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "slack-client-secret-for-tests"
 STATE_SECRET = "state-secret-for-tests"
 ZOE = PEOPLE[0]
-EMILY_AS_U0ZOE = Person("U0ZOE", "emily", "Emily Carter", "America/New_York", 15011)
+EMILY_AS_U0ZOE = Person(
+    "U0ZOE",
+    "emily",
+    "Emily Carter",
+    "America/New_York",
+    15011,
+    "emily.carter@hudsonvalleybiolabs.com",
+)
 """Imaging's member with the same user id as Zoë in Genomics, linked to Emily's account."""
 STATE_COOKIE = "slack-app-oauth-state"
 
@@ -37,12 +44,8 @@ class TeamsWorld(World):
         self.teams = FakeSlackTeams(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
         self.a = self.teams.add_team(TEAM_A, name="Genomics")
         self.b = self.teams.add_team(TEAM_B, name="Imaging")
-        for person in PEOPLE:
-            self.a.add_user(
-                person.user_id, name=person.name, real_name=person.real_name, tz=person.tz
-            )
-        other = EMILY_AS_U0ZOE
-        self.b.add_user(other.user_id, name=other.name, real_name=other.real_name, tz=other.tz)
+        add_people(self.a)
+        add_people(self.b, (EMILY_AS_U0ZOE,))
         self.fake = self.a
 
     async def start_slack(self) -> None:

@@ -4,6 +4,7 @@ it forgets those workspaces and keeps the ones installed apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -129,7 +130,7 @@ async def test_a_grid_members_organisation_travels_with_their_link_sign_in_and_d
     store = services.store
     key = UserKey(IN_ORG, "W1", ORG)
     ticket = services.tickets.url(key).split("ticket=", 1)[1]
-    read, _ = services.tickets.read(unquote(ticket))
+    read = services.tickets.read(unquote(ticket)).key
     assert read.enterprise_id == ORG
     claim = await store.consume_state(await store.create_state(read))
     assert claim.key == key and claim.key.enterprise_id == ORG
@@ -148,4 +149,15 @@ async def test_a_grid_members_organisation_travels_with_their_link_sign_in_and_d
         kind="personal", team_id=IN_ORG, owner_user_id="W1", channel_id="D1", send_time="09:00"
     )
     assert saved.owner.enterprise_id == changed.owner.enterprise_id == ORG
+    held = await store.hold_pending_link(
+        key,
+        browser="b",
+        cm_user_id=1,
+        cm_user_name="W",
+        cm_email=None,
+        tokens=tokens,
+        resume=None,
+        ttl=dt.timedelta(minutes=15),
+    )
+    assert (await store.take_pending_link(held, browser="b")).key == key
     assert (await services.slack.for_key(changed.owner)).token == "xoxb-org-wide"

@@ -43,12 +43,10 @@ async def test_the_same_user_id_in_two_workspaces_is_two_people(world: TeamsWorl
     imaging = words(await ask(world, "me", EMILY_AS_U0ZOE))
     assert "Emily Carter" in imaging and "Zoë" not in imaging
     # each welcome DM went to its own workspace
-    assert [m.text for m in world.a.messages_in("U0ZOE")][:1] == [
-        "Connected to Clustermarket as Zoë Ångström."
-    ]
-    assert [m.text for m in world.b.messages_in("U0ZOE")][:1] == [
-        "Connected to Clustermarket as Emily Carter."
-    ]
+    welcome_a = [m.text for m in world.a.messages_in("U0ZOE")][:1]
+    welcome_b = [m.text for m in world.b.messages_in("U0ZOE")][:1]
+    assert welcome_a[0].startswith("Connected to Clustermarket as Zoë Ångström")
+    assert welcome_b[0].startswith("Connected to Clustermarket as Emily Carter")
     only_own_tokens(world)
 
 
