@@ -39,6 +39,7 @@ BOT_SCOPES = (
     "im:read",
     "im:write",
     "users:read",
+    "users:read.email",
 )
 """What the install asks for: exactly manifest.yml's bot scopes (a test holds them equal)."""
 STATE_LIFETIME_SECONDS = 600
