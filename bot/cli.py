@@ -16,6 +16,7 @@ from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments
 from bot.digest.cli import run_due_command as run_due_digests
 from bot.doctor.cli import add_doctor_arguments, doctor_command
+from bot.forget_cli import add_forget_arguments, forget_command
 from bot.notify.cli import run_due_command as run_due_notifications
 from bot.observability import configure_logging
 from bot.sandbox import SandboxKnobs, run_sandbox
@@ -276,6 +277,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", metavar="PATH", help="the file to write (not the live database)")
     backup.set_defaults(run=_backup)
+
+    user = _command(
+        commands,
+        "user",
+        "a Slack user's data in cmbot",
+        "What cmbot keeps about one Slack user: their Clustermarket link and tokens, digests,\n"
+        "time zone, sign-ins in progress with the questions waiting on them, and whatever\n"
+        "else a part of cmbot stores about a person.",
+    )
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
+    forget = _command(
+        user_commands,
+        "forget",
+        "revoke and delete everything stored about one Slack user",
+        "Revokes the user's Clustermarket tokens (and says whether Clustermarket confirmed)\n"
+        "and deletes everything cmbot stores about them in one Slack workspace: link,\n"
+        "digests, time zone, pending sign-ins and questions. Channel digests they set up are\n"
+        "paused and kept for the channel (anyone there can take one over), no longer theirs.\n"
+        "Slack user ids are per workspace: when the id has data in several, --team says which.\n"
+        "Reads DATABASE_PATH with the Slack and Clustermarket settings `serve` uses.",
+        "examples:\n  cmbot user forget U012AB3CD\n  cmbot user forget U012AB3CD --team T012AB3CD\n"
+        "In Slack, a person can do the same for themselves: /cm disconnect, then\n"
+        '"Also forget my settings".',
+    )
+    add_forget_arguments(forget)
+    forget.set_defaults(run=forget_command)
     return parser
 
 

@@ -14,6 +14,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 OAUTH_CALLBACK_PATH = "/clustermarket/oauth/callback"
+SLACK_INSTALL_PATH = "/slack/install"
+SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
+INSTALL_SETTINGS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+"""Together, they turn on Slack's install flow: many workspaces instead of one bot token."""
 
 
 class SettingsError(Exception):
@@ -54,6 +58,9 @@ class Settings(LoggingSettings):
     SLACK_APP_TOKEN: SecretStr | None = None
     SLACK_API_URL: str = "https://slack.com/api/"
     SLACK_COMMAND: str = "/cm"
+    SLACK_CLIENT_ID: str | None = None
+    SLACK_CLIENT_SECRET: SecretStr | None = None
+    SLACK_STATE_SECRET: SecretStr | None = None
     CLUSTERMARKET_API_URL: str = "https://api.clustermarket.com/v1"
     CLUSTERMARKET_OAUTH_URL: str = "https://app.clustermarket.com"
     CLUSTERMARKET_CLIENT_ID: str | None = None
@@ -73,6 +80,15 @@ class Settings(LoggingSettings):
     TOKEN_ENCRYPTION_KEY: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     HOST: str = "0.0.0.0"  # noqa: S104 - a server's listener; set HOST to narrow it
     PORT: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator(
+        "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: SecretStr | str | None) -> SecretStr | str | None:
+        """`NAME=` left empty in .env (as .env.example has it) means not set."""
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if raw is None or not raw.strip() else value
 
     @field_validator("SLACK_BOT_TOKEN")
     @classmethod
@@ -181,6 +197,22 @@ class Settings(LoggingSettings):
     def socket_mode(self) -> bool:
         return self.SLACK_APP_TOKEN is not None
 
+    @property
+    def many_workspaces(self) -> bool:
+        """Slack's install flow (SLACK_CLIENT_ID set) instead of one SLACK_BOT_TOKEN."""
+        return self.SLACK_CLIENT_ID is not None
+
+    @property
+    def slack_redirect_uri(self) -> str:
+        """Where Slack sends the browser back after an install (the app's Redirect URL)."""
+        return self.PUBLIC_URL.rstrip("/") + SLACK_OAUTH_REDIRECT_PATH
+
+    @property
+    def slack_authorize_url(self) -> str:
+        """Slack's install page, beside the Web API: https://slack.com/oauth/v2/authorize
+        for https://slack.com/api/ (and the same for a proxy or a test's fake)."""
+        return self.slack_api_url.removesuffix("/").removesuffix("/api") + "/oauth/v2/authorize"
+
     def encryption_keys(self) -> list[str]:
         return [key.get_secret_value() for key in self.TOKEN_ENCRYPTION_KEY]
 
@@ -191,9 +223,32 @@ class Settings(LoggingSettings):
             if value is None or value == [] or value == "":
                 raise SettingsError(f"{name} is required but not set (see .env.example)")
 
+    def require_slack(self) -> None:
+        """Either one workspace's SLACK_BOT_TOKEN or the three install settings, not both."""
+        given = [name for name in INSTALL_SETTINGS if getattr(self, name) is not None]
+        if self.SLACK_BOT_TOKEN is not None and given:
+            raise SettingsError(
+                f"SLACK_BOT_TOKEN and {given[0]} are both set: set SLACK_BOT_TOKEN for one"
+                " workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET"
+                " for many (the install flow), not both"
+            )
+        if given:
+            for name in INSTALL_SETTINGS:
+                if getattr(self, name) is None:
+                    raise SettingsError(
+                        f"{name} is required with {given[0]} (the install flow needs"
+                        " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)"
+                    )
+            return
+        if self.SLACK_BOT_TOKEN is None:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is required but not set (or, for many workspaces,"
+                " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; see .env.example)"
+            )
+
     def require_for_serve(self) -> None:
+        self.require_slack()
         self.require(
-            "SLACK_BOT_TOKEN",
             "CLUSTERMARKET_CLIENT_ID",
             "CLUSTERMARKET_CLIENT_SECRET",
             "TOKEN_ENCRYPTION_KEY",

@@ -23,7 +23,9 @@ from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
-from bot.linking import LinkResult, Revocation, unlink
+from bot.digest.slack_io import SlackFailure, describe
+from bot.forgetting import forget_person
+from bot.linking.flow import LinkResult, Revocation, unlink
 from bot.notify.commands import is_notify_intent, notify_reply, notify_summary
 from bot.notify.links import pause_watches, resume_watches
 from bot.observability import counts_answers
@@ -60,9 +62,10 @@ from bot.render import (
     unexpected_error_reply,
 )
 from bot.render.errors import error_reply
+from bot.render.forget import forgotten_reply, with_forget_offer
 from bot.services import Services
 from bot.slack_users import user_zone
-from bot.store import StoreError
+from bot.store import CHANNEL_DIGESTS_DISOWNED, StoreError
 from bot.thread_topics import Thread, ThreadTopics
 
 logger = logging.getLogger(__name__)
@@ -158,9 +161,12 @@ class Conversation:
             return connect_prompt(url, reason="requested", command=self.command)
         if isinstance(intent, Disconnect):
             revocation = await self.disconnect(asked.key)
-            if revocation is None:
-                return not_connected_message(self.command)
-            return disconnected_message(self.command, revoked=revocation == "confirmed")
+            if revocation is not None:
+                reply = disconnected_message(self.command, revoked=revocation == "confirmed")
+                return with_forget_offer(reply)
+            if await self.services.store.mentions(asked.key):
+                return with_forget_offer(not_connected_message(self.command))
+            return not_connected_message(self.command)
         if is_question(intent):
             return await self.answer(intent, asked)
         if is_digest_intent(intent):
@@ -304,7 +310,7 @@ class Conversation:
     async def disconnect(self, key: UserKey) -> Revocation | None:
         """Revoke and forget the user's tokens: whether Clustermarket confirmed the
         revocation; None when they were not linked."""
-        self.services.answerer.forget(key)
+        self.services.forget_cached(key)
         revocation = await unlink(self.services.store, self.services.clustermarket, key)
         if revocation is not None:
             await on_link_broken(self.services, key, reason="disconnected")
@@ -325,20 +331,41 @@ class Conversation:
         except (NotLinked, ReconnectRequired) as missing:
             return self._connect_prompt(missing, asked.key, None)
 
+    async def forget_me(self, key: UserKey) -> Reply:
+        """ "Also forget my settings": everything stored about the person goes; never raises."""
+        try:
+            done = await forget_person(self.services, key)
+        except StoreError as failure:
+            logger.warning("forgetting %s: the database failed: %s", key.user_id, failure)
+            return error_reply("storage", self.command)
+        except Exception:
+            logger.exception("forgetting %s failed", key.user_id)
+            return unexpected_error_reply(self.command)
+        removed = [
+            f"{name} ({count})"
+            for name, count in done.removed.items()
+            if name != CHANNEL_DIGESTS_DISOWNED  # paused, not deleted: said apart
+        ]
+        paused = [subscription.channel_id for subscription in done.paused_channels]
+        return forgotten_reply(removed, paused, self.command)
+
     async def welcome(self, result: LinkResult) -> None:
         """After linking: DM "connected as …", then answer the question that prompted it."""
         if result.key is None:
             return
         key = result.key
-        self.services.answerer.forget(key)
+        self.services.forget_cached(key)
         await on_linked(self.services, key)
         await resume_watches(self.services, key)
-        slack = self.services.slack
-        hello = connected_message(result.name or "your account", self.command)
-        await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
-        if result.resume:
-            await self._answer_resumed(key, result.resume)
-        await self.publish_home(key)
+        try:
+            slack = await self.services.slack.for_key(key)
+            hello = connected_message(result.name or "your account", result.email, self.command)
+            await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
+            if result.resume:
+                await self._answer_resumed(key, result.resume)
+            await self.publish_home(key)
+        except SlackFailure as failure:  # Slack down, or the workspace uninstalled meanwhile
+            logger.warning("could not welcome %s in Slack: %s", key.user_id, describe(failure))
 
     async def _answer_resumed(self, key: UserKey, resume: dict[str, Any]) -> None:
         try:
@@ -353,8 +380,9 @@ class Conversation:
         where = channel if isinstance(channel, str) else None
         asked = Asked(key=key, channel_id=where, page=page, direct=in_a_dm(where))
         reply = await self.reply(intent, asked)
+        slack = await self.services.slack.for_key(key)
         if in_thread:
-            await self.services.slack.chat_postEphemeral(
+            await slack.chat_postEphemeral(
                 channel=str(channel),
                 user=key.user_id,
                 thread_ts=str(thread_ts),
@@ -362,9 +390,7 @@ class Conversation:
                 blocks=reply.blocks,
             )
         else:
-            await self.services.slack.chat_postMessage(
-                channel=key.user_id, text=reply.text, blocks=reply.blocks
-            )
+            await slack.chat_postMessage(channel=key.user_id, text=reply.text, blocks=reply.blocks)
 
     # -- App Home -----------------------------------------------------------------------------
 
@@ -405,4 +431,5 @@ class Conversation:
             out_of_service=held,
             links=services.web_links,
         )
-        await services.slack.views_publish(user_id=key.user_id, view=view)
+        slack = await services.slack.for_key(key)
+        await slack.views_publish(user_id=key.user_id, view=view)

@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 60.0
 STOP_GRACE_SECONDS = 30.0
 REQUIRED = (
-    "SLACK_BOT_TOKEN",
     "CLUSTERMARKET_CLIENT_ID",
     "CLUSTERMARKET_CLIENT_SECRET",
     "TOKEN_ENCRYPTION_KEY",
@@ -187,6 +186,7 @@ def run_pass(
     store that fails mid-run.
     """
     settings = load_settings()
+    settings.require_slack()
     settings.require(*REQUIRED)
     moment = now if now is not None else dt.datetime.now(dt.UTC)
     return asyncio.run(_run_once(settings, moment, runner_for, what))

@@ -42,6 +42,8 @@ async def serve(settings: Settings) -> None:
     notifier = NotifyScheduler(NotifyRunner(services))
     notifier.start()
     mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
+    if settings.many_workspaces:
+        mode += f"; workspaces install it at {settings.PUBLIC_URL.rstrip('/')}/slack/install"
     logger.info("cmbot is up (%s); listening on %s:%d", mode, settings.HOST, settings.PORT)
 
     stopping = asyncio.Event()

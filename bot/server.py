@@ -11,24 +11,16 @@ from aiohttp.abc import AbstractAccessLogger
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from bot.config import OAUTH_CALLBACK_PATH
 from bot.conversation import Conversation
-from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
+from bot.linking.flow import Linker, LinkResult
+from bot.linking.web import LinkingPages, html
 from bot.observability import metrics_endpoint, slack_request
-from bot.pages import Page, link_page, render, ticket_page, unavailable_page
+from bot.slack_users import slack_person
+from bot.workspaces.install import install_unavailable_page
 
 logger = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
-
-
-def _html(page: Page) -> web.Response:
-    return web.Response(
-        status=page.status,
-        text=render(page),
-        content_type="text/html",
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-    )
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -61,15 +53,25 @@ class BotServer:
         self._background: set[asyncio.Task[None]] = set()
         self.socket_connected: Callable[[], Awaitable[bool]] | None = None
         """In Socket Mode, whether the socket is up (`SocketModeLink.connected`), for /healthz."""
+        services = self.services
+        linker = Linker(
+            services.store,
+            services.clustermarket,
+            services.tickets,
+            lambda key: slack_person(services.slack, key),
+        )
+        self.linking = LinkingPages(linker, services.settings, self._welcome)
 
     def web_app(self, *, slack_events: bool = True) -> web.Application:
         app = web.Application()
         if slack_events:
             app.router.add_post(SLACK_EVENTS_PATH, self.slack_events)
-        app.router.add_get(CONNECT_PATH, self.connect)
-        app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
+        self.linking.add_routes(app)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", metrics_endpoint)
+        if self.bolt.oauth_flow is not None:  # many workspaces: Slack's install flow
+            app.router.add_get(self.bolt.oauth_flow.install_path, self.slack_install)
+            app.router.add_get(self.bolt.oauth_flow.redirect_uri_path, self.slack_install)
         app.on_cleanup.append(self._finish_background)
         return app
 
@@ -81,36 +83,24 @@ class BotServer:
             observed.status = bolt_response.status
         return await to_aiohttp_response(bolt_response)
 
-    async def connect(self, request: web.Request) -> web.StreamResponse:
-        """A clicked connect button: mint the OAuth state now and send the browser on."""
-        command = self.services.settings.SLACK_COMMAND
-        try:
-            url = await start_link(
-                self.services.tickets,
-                self.services.store,
-                self.services.clustermarket,
-                request.query.get("ticket", ""),
-            )
-        except TicketError:
-            return _html(ticket_page(command))
-        except Exception:
-            logger.exception("could not start account linking")
-            return _html(unavailable_page(command))
-        raise web.HTTPFound(url, headers={"Cache-Control": "no-store"})
+    def _welcome(self, result: LinkResult) -> None:
+        """A person just linked: DM them, after their browser has its page."""
+        self._in_background(self.conversation.welcome(result))
 
-    async def oauth_callback(self, request: web.Request) -> web.Response:
-        query = request.query
-        result = await complete_link(
-            self.services.store,
-            self.services.clustermarket,
-            code=query.get("code"),
-            state=query.get("state"),
-            error=query.get("error"),
-        )
-        if result.outcome == "linked" and result.key is not None:
-            self._in_background(self.conversation.welcome(result))
-        command = self.services.settings.SLACK_COMMAND
-        return _html(link_page(result.outcome, command=command, name=result.name))
+    async def slack_install(self, request: web.Request) -> web.Response:
+        """Bolt's install flow: the start (to Slack's page) or Slack's redirect back."""
+        flow = self.bolt.oauth_flow
+        assert flow is not None  # routed only when there is one
+        bolt_request = await to_bolt_request(request)
+        try:
+            if request.path == flow.install_path:
+                bolt_response = await flow.handle_installation(bolt_request)
+            else:
+                bolt_response = await flow.handle_callback(bolt_request)
+        except Exception as failure:  # the database refusing a state, Slack unreachable
+            logger.warning("the Slack install flow failed: %s", type(failure).__name__)
+            return html(install_unavailable_page())
+        return await to_aiohttp_response(bolt_response)
 
     async def healthz(self, _: web.Request) -> web.Response:
         try:

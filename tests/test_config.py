@@ -146,3 +146,56 @@ def test_cli_reencrypt_without_key_names_it(capsys: pytest.CaptureFixture[str]) 
 def test_keygen_prints_a_usable_key(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["keygen"]) == 0
     Fernet(capsys.readouterr().out.strip())
+
+
+INSTALL = {
+    "SLACK_CLIENT_ID": "1111.2222",
+    "SLACK_CLIENT_SECRET": "client-secret",
+    "SLACK_STATE_SECRET": "state-secret",
+}
+
+
+def serve_settings(monkeypatch: pytest.MonkeyPatch, **slack: str) -> Settings:
+    for name, value in {
+        "CLUSTERMARKET_CLIENT_ID": "client",
+        "CLUSTERMARKET_CLIENT_SECRET": "secret",
+        "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "SLACK_SIGNING_SECRET": "signing",
+        **slack,
+    }.items():
+        monkeypatch.setenv(name, value)
+    return load_settings()
+
+
+def test_many_workspaces_need_the_three_install_settings_and_no_bot_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = serve_settings(monkeypatch, **INSTALL, SLACK_BOT_TOKEN="")  # as .env.example has it
+    settings.require_for_serve()
+    assert settings.many_workspaces and settings.SLACK_BOT_TOKEN is None
+    assert settings.slack_redirect_uri == "http://localhost:3000/slack/oauth_redirect"
+    assert settings.slack_authorize_url == "https://slack.com/oauth/v2/authorize"
+
+
+@pytest.mark.parametrize("missing", list(INSTALL))
+def test_an_incomplete_install_setting_is_named(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    given = {name: value for name, value in INSTALL.items() if name != missing}
+    with pytest.raises(SettingsError, match=f"^{missing} is required with SLACK_"):
+        serve_settings(monkeypatch, **given).require_for_serve()
+
+
+def test_a_bot_token_and_the_install_settings_together_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = serve_settings(monkeypatch, **INSTALL, SLACK_BOT_TOKEN="xoxb-1-2-abc")
+    with pytest.raises(SettingsError, match=r"^SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set"):
+        settings.require_for_serve()
+
+
+def test_neither_a_bot_token_nor_the_install_settings_names_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(SettingsError, match=r"^SLACK_BOT_TOKEN is required .* SLACK_CLIENT_ID"):
+        serve_settings(monkeypatch).require_for_serve()

@@ -7,18 +7,27 @@ from typing import Any
 
 import yaml
 
-from bot.config import Settings
+from bot.config import SLACK_OAUTH_REDIRECT_PATH, Settings
 from bot.demo.world import World
+from bot.workspaces.install import BOT_SCOPES
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
-EVENTS_THE_BOT_HANDLES = {"app_mention", "message.im", "app_home_opened", "link_shared"}
+EVENTS_THE_BOT_HANDLES = {
+    "app_mention",
+    "message.im",
+    "app_home_opened",
+    "link_shared",  # pasted Clustermarket links unfurl
+    "app_uninstalled",  # the workspace's data goes (bot.forgetting)
+    "tokens_revoked",
+}
 SCOPES_THOSE_NEED = {
     "commands",  # the slash command
     "app_mentions:read",  # app_mention
     "im:history",  # message.im
     "chat:write",  # answers, DMs, digests
     "im:write",  # opening the DM for digests and "connected as …"
-    "users:read",  # users.info for the user's time zone
+    "users:read",  # users.info for the user's time zone, and workspace admins
+    "users:read.email",  # users.info's profile email, matched to the Clustermarket account's
     "links:read",  # link_shared, for unfurls
     "links:write",  # chat.unfurl
 }
@@ -47,6 +56,12 @@ def test_events_scopes_interactivity_socket_mode_and_home() -> None:
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["bot_user"]["display_name"]
     assert manifest["features"]["unfurl_domains"] == ["app.clustermarket.com"]
+
+
+def test_the_install_flow_asks_for_the_manifests_scopes_and_redirects_home() -> None:
+    oauth = load_manifest()["oauth_config"]
+    assert tuple(sorted(oauth["scopes"]["bot"])) == tuple(sorted(BOT_SCOPES))
+    assert [url.endswith(SLACK_OAUTH_REDIRECT_PATH) for url in oauth["redirect_urls"]] == [True]
 
 
 def test_request_urls_point_at_the_events_endpoint() -> None:
@@ -89,6 +104,8 @@ async def test_the_bot_handles_every_command_and_event_the_manifest_subscribes_t
                 "message_ts": world.fake.next_ts(),
                 "links": [{"domain": "app.clustermarket.com", "url": "https://x.test/"}],
             },
+            "app_uninstalled": {"type": "app_uninstalled"},
+            "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": []}},
         }
         for name in manifest["settings"]["event_subscriptions"]["bot_events"]:
             event = {"channel": "C0LAB", "ts": world.fake.next_ts(), **samples[name]}

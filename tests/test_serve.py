@@ -72,4 +72,7 @@ async def test_serve_without_a_required_setting_says_which(
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 2
     lines = stderr.decode().strip().splitlines()
-    assert lines == ["cmbot: SLACK_BOT_TOKEN is required but not set (see .env.example)"]
+    assert lines == [
+        "cmbot: SLACK_BOT_TOKEN is required but not set (or, for many workspaces,"
+        " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; see .env.example)"
+    ]

@@ -62,6 +62,7 @@ from bot.clustermarket.tokens import (
     UserKey,
     VaultUnavailable,
 )
+from bot.observability.metrics import record_link_lost, record_token_refresh
 
 logger = logging.getLogger("bot.clustermarket")
 
@@ -182,6 +183,7 @@ class TokenRefresher:
         the person to reconnect).
         """
         self.forget(key)
+        record_link_lost()
         try:
             await self._vault.mark_broken(key, reason)
         except VaultUnavailable as failure:
@@ -293,6 +295,16 @@ class TokenRefresher:
         return await self._save(key, spent, new)
 
     async def _refresh(self, tokens: TokenSet) -> TokenSet:
+        """The token endpoint's answer, counted in the metrics either way."""
+        try:
+            renewed = await self._ask_token_endpoint(tokens)
+        except Exception:
+            record_token_refresh("failed")
+            raise
+        record_token_refresh("ok")
+        return renewed
+
+    async def _ask_token_endpoint(self, tokens: TokenSet) -> TokenSet:
         """The token endpoint's answer; a timeout or a refusal other than invalid_grant is
         UpstreamUnavailable (the refresh token is tried again next time)."""
         assert tokens.refresh_token is not None

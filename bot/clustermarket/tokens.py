@@ -8,17 +8,24 @@ The client depends only on the `TokenVault` protocol, so it never imports the st
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
 @dataclass(frozen=True)
 class UserKey:
-    """A Slack user in a Slack workspace: whose Clustermarket tokens to use."""
+    """A Slack user in a Slack workspace: whose Clustermarket tokens to use.
+
+    `team_id` and `user_id` are the identity (team ids are unique across Slack, so two
+    workspaces' users with the same user id are two people). `enterprise_id` only rides
+    along: the Enterprise Grid organisation the workspace belongs to, which finds the bot
+    token of an org-wide install; it takes no part in equality.
+    """
 
     team_id: str
     user_id: str
+    enterprise_id: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

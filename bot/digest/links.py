@@ -14,8 +14,8 @@ import logging
 from typing import Literal
 
 from bot.clustermarket.tokens import UserKey
-from bot.digest.commands import view_of
 from bot.digest.slack_io import SlackFailure, describe, open_dm
+from bot.digest.subscribing import view_of
 from bot.render.digest import link_paused_message
 from bot.services import Services
 from bot.store import Subscription
@@ -71,11 +71,16 @@ async def _tell_owner(
     )
     views = [await view_of(services.store, subscription, now) for subscription in paused]
     message = link_paused_message(views, why, command=services.settings.SLACK_COMMAND)
-    channel = await open_dm(services.slack, key.user_id)
+    try:
+        slack = await services.slack.for_key(key)
+    except SlackFailure as error:
+        logger.warning("could not tell %s their digests paused: %s", key.user_id, describe(error))
+        return
+    channel = await open_dm(slack, key.user_id)
     if channel is None:
         return
     try:
-        await services.slack.chat_postMessage(
+        await slack.chat_postMessage(
             channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False
         )
     except SlackFailure as error:

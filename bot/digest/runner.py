@@ -2,12 +2,14 @@
 
 The protocol for one digest and day:
 
-1. claim the (subscription, date) row in SQLite; a fresh claim elsewhere or a sent day stops here
+1. claim the (subscription, date) row in SQLite; a fresh claim elsewhere or a sent day stops
+   here, and so does a digest turned off, paused or moved since the run listed it
 2. if an earlier attempt had begun posting (crashed, or its answer never came), look in the
    conversation's history for our metadata and, if the post is there, record it instead
 3. fetch the bookings (one fetch per Clustermarket account and list per run, narrowed to what
    the digests show: see `fetching`), compose
-4. note that posting begins, post with metadata, record the message ts
+4. note that posting begins (unless the digest was turned off, paused or moved meanwhile: then
+   the claim is let go and nothing is posted), post with metadata, record the message ts
 
 A failure marks the day failed; a later tick that day retries it after a short backoff. Only a
 crash between posting and recording leaves a claim behind, and after `stale_after` the next
@@ -38,8 +40,9 @@ from bot.digest.fetching import (
     batch_key,
 )
 from bot.digest.links import on_link_broken
-from bot.digest.plans import Batch, DigestReport, Plan, plan_for, verdict
+from bot.digest.plans import Batch, DigestReport, Plan, plan_for, still_due, verdict
 from bot.digest.slack_io import (
+    POST_RATE_LIMIT_RETRIES,
     HistoryUnavailable,
     NoDirectMessage,
     SlackFailure,
@@ -74,7 +77,7 @@ class DigestRunner:
         concurrency: int = 16,
         accounts_at_once: int = ACCOUNTS_AT_ONCE,
         stale_after: dt.timedelta = STALE_AFTER,
-        poster: AsyncWebClient | None = None,
+        post_rate_limit_retries: int = POST_RATE_LIMIT_RETRIES,
         post_timeout: float = POST_TIMEOUT,
     ) -> None:
         if min(concurrency, accounts_at_once) < 1:
@@ -84,7 +87,7 @@ class DigestRunner:
         self.accounts_at_once = accounts_at_once
         self.stale_after = stale_after
         self.post_timeout = post_timeout
-        self.poster = poster if poster is not None else digest_poster(services.slack)
+        self.post_rate_limit_retries = post_rate_limit_retries
         self.command = services.settings.SLACK_COMMAND
 
     async def run_due(self, now: dt.datetime) -> DigestReport:
@@ -210,13 +213,17 @@ class DigestRunner:
                 return
             plan = refreshed
         claim = await store.claim_delivery(
-            subscription.id, plan.day, now=now, stale_after=self.stale_after
+            subscription.id,
+            plan.day,
+            now=now,
+            stale_after=self.stale_after,
+            still_due=still_due(plan, now),
         )
         if claim is None:
-            await self._count_unclaimed(plan, report)
+            await self._count_unclaimed(plan, now, report)
             return
         try:
-            await self._send(plan, claim, link, batch, report, fetches, composed)
+            await self._send(plan, now, claim, link, batch, report, fetches, composed)
         except LINK_ERRORS:
             await self._failed(plan, "the Clustermarket link no longer works", now)
             await self._link_lost(subscription, report)
@@ -235,6 +242,7 @@ class DigestRunner:
     async def _send(
         self,
         plan: Plan,
+        now: dt.datetime,
         claim: Delivery,
         link: Link,
         batch: Batch,
@@ -244,10 +252,11 @@ class DigestRunner:
     ) -> None:
         store = self.services.store
         subscription = plan.subscription
-        channel = await self._target(subscription)
+        slack = await self.services.slack.for_key(subscription.owner)  # its workspace's token
+        channel = await self._target(subscription, slack)
         if claim.post_started_at is not None:
             posted = await find_posted(
-                self.services.slack,
+                slack,
                 channel,
                 subscription.kind,
                 plan.day,
@@ -263,9 +272,13 @@ class DigestRunner:
             report.skipped_empty += 1
             return
         # the wall clock, not `now`: a later look in history compares it with Slack's clock
-        await store.start_posting(subscription.id, plan.day)
+        if not await store.start_posting(subscription.id, plan.day, still_due=still_due(plan, now)):
+            await store.release_delivery(subscription.id, plan.day)
+            report.turned_off += 1
+            return
+        poster = digest_poster(slack, rate_limit_retries=self.post_rate_limit_retries)
         response = await asyncio.wait_for(
-            self.poster.chat_postMessage(
+            poster.chat_postMessage(
                 channel=channel,
                 text=reply.text,
                 blocks=reply.blocks,
@@ -281,11 +294,12 @@ class DigestRunner:
         )
         report.sent += 1
 
-    async def _target(self, subscription: Subscription) -> str:
+    @staticmethod
+    async def _target(subscription: Subscription, slack: AsyncWebClient) -> str:
         """Where the digest goes: the channel, or the owner's DM (opened if not known yet)."""
         if subscription.kind == "channel" or subscription.channel_id.startswith("D"):
             return subscription.channel_id
-        channel = await open_dm(self.services.slack, subscription.owner_user_id)
+        channel = await open_dm(slack, subscription.owner_user_id)
         if channel is None:
             raise NoDirectMessage("Slack would not open a DM with the owner")
         return channel
@@ -351,9 +365,13 @@ class DigestRunner:
         moved = replace(subscription, timezone=zone.key)
         return plan_for(moved, now)
 
-    async def _count_unclaimed(self, plan: Plan, report: DigestReport) -> None:
-        row = await self.services.store.get_delivery(plan.subscription.id, plan.day)
-        if row is not None and row.status == "sent":
+    async def _count_unclaimed(self, plan: Plan, now: dt.datetime, report: DigestReport) -> None:
+        store = self.services.store
+        current = await store.get_subscription(plan.subscription.id)
+        row = await store.get_delivery(plan.subscription.id, plan.day)
+        if current is None or not still_due(plan, now)(current):
+            report.turned_off += 1
+        elif row is not None and row.status == "sent":
             report.already_sent += 1
         else:
             report.in_progress += 1

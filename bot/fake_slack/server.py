@@ -18,7 +18,7 @@ import inspect
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -109,6 +109,8 @@ class _User:
     is_bot: bool
     deleted: bool
     email: str
+    is_admin: bool = False
+    is_owner: bool = False
 
 
 @dataclass
@@ -145,7 +147,7 @@ class _Trigger:
     used: bool = False
 
 
-class _ApiError(Exception):
+class ApiError(Exception):
     """Ends a Web API call with `{"ok": false, "error": ...}` like Slack's answer."""
 
     def __init__(self, error: str, messages: list[str] | None = None) -> None:
@@ -169,17 +171,17 @@ def _ts_key(ts: str, error: str = "invalid_arguments") -> tuple[int, int]:
     try:
         return int(seconds or 0), int((fraction + "000000")[:6])
     except ValueError:
-        raise _ApiError(error) from None
+        raise ApiError(error) from None
 
 
 def _string(args: dict[str, Any], name: str, *, required: bool = False) -> str | None:
     value = args.get(name)
     if value is None or value == "":
         if required:
-            raise _ApiError("invalid_arguments", [f"[ERROR] missing required field: {name}"])
+            raise ApiError("invalid_arguments", [f"[ERROR] missing required field: {name}"])
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _ApiError("invalid_arguments", [f"[ERROR] must be a string [json-pointer:/{name}]"])
+        raise ApiError("invalid_arguments", [f"[ERROR] must be a string [json-pointer:/{name}]"])
     return str(value)
 
 
@@ -191,10 +193,10 @@ def _decode_cursor(cursor: str) -> tuple[int, int]:
     try:
         decoded = base64.b64decode(cursor, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise _ApiError("invalid_cursor") from None
+        raise ApiError("invalid_cursor") from None
     prefix, _, ts = decoded.partition(":")
     if prefix != "next_ts" or not ts:
-        raise _ApiError("invalid_cursor")
+        raise ApiError("invalid_cursor")
     return _ts_key(ts, "invalid_cursor")
 
 
@@ -205,8 +207,17 @@ def _limit(args: dict[str, Any]) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise _ApiError("invalid_limit") from None
+        raise ApiError("invalid_limit") from None
     return max(1, min(value, MAX_PAGE))
+
+
+async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    """Serve `app` on host:port (0: a free one); its runner, and the URL it is reached at."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    bound_host, bound_port = runner.addresses[0][:2]
+    return runner, f"http://{bound_host}:{bound_port}"
 
 
 class FakeSlack(AsyncRunning):
@@ -245,6 +256,7 @@ class FakeSlack(AsyncRunning):
         self._group_dms: dict[tuple[str, ...], str] = {}
         self._home_hashes: dict[str, str] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._before: dict[str, list[Callable[[], Awaitable[None]]]] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._last_ts = 0
@@ -287,13 +299,7 @@ class FakeSlack(AsyncRunning):
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/healthz", self._healthz)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        self._runner = runner
-        self._base_url = f"http://{bound_host}:{bound_port}"
+        self._runner, self._base_url = await listen(app, host, port)
 
     async def stop(self) -> None:
         """Stop listening; recorded state stays readable."""
@@ -325,8 +331,11 @@ class FakeSlack(AsyncRunning):
         is_bot: bool = False,
         deleted: bool = False,
         email: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> None:
-        """Make a workspace member known to users.info, DMs and ephemeral messages."""
+        """Make a workspace member known to users.info, DMs and ephemeral messages (again, to
+        change what users.info says about them)."""
         ZoneInfo(tz)  # an unknown zone is a mistake in the test, so fail here, not later
         self._users[user_id] = _User(
             id=user_id,
@@ -336,6 +345,8 @@ class FakeSlack(AsyncRunning):
             is_bot=is_bot,
             deleted=deleted,
             email=email if email is not None else f"{name}@example.org",
+            is_admin=is_admin,
+            is_owner=is_owner,
         )
 
     def add_channel(self, channel_id: str, name: str) -> None:
@@ -462,6 +473,11 @@ class FakeSlack(AsyncRunning):
         failure = _Failure(status=status, error=error)
         self._failures.setdefault(method, []).extend([failure] * count)
 
+    def before_next(self, method: str, happening: Callable[[], Awaitable[None]]) -> None:
+        """Await `happening` when `method` is next called, before answering it: something
+        that happens elsewhere while the bot waits for Slack (a person's command, say)."""
+        self._before.setdefault(method, []).append(happening)
+
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
@@ -496,13 +512,19 @@ class FakeSlack(AsyncRunning):
         self._seen(request)
         method = request.match_info["method"]
         try:
-            args, token = await self._read_args(request)
-        except _ApiError as error:
+            args, token = await self.read_args(request)
+        except ApiError as error:
             self.calls.append(Call(method, {}, None))
             return self._answer_error(error)
+        return await self.answer(method, args, token)
+
+    async def answer(self, method: str, args: dict[str, Any], token: str | None) -> web.Response:
+        """Answer one Web API call already read (`read_args`) as this workspace."""
         self.calls.append(Call(method, args, token))
         if self.latency > 0:
             await asyncio.sleep(self.latency)
+        for happening in self._before.pop(method, []):
+            await happening()
         handler = self._handlers.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method", "req_method": method})
@@ -517,25 +539,25 @@ class FakeSlack(AsyncRunning):
             )
         try:
             if token is None:
-                raise _ApiError("not_authed")
+                raise ApiError("not_authed")
             expected = self._method_tokens.get(method, self.bot_token)
             if token.startswith(_TOKEN_KINDS) and token[:5] != expected[:5]:
-                raise _ApiError("not_allowed_token_type")
+                raise ApiError("not_allowed_token_type")
             if not secrets.compare_digest(token, expected):
-                raise _ApiError("invalid_auth")
+                raise ApiError("invalid_auth")
             return web.json_response({"ok": True, **handler(args)})
-        except _ApiError as error:
+        except ApiError as error:
             return self._answer_error(error)
 
     @staticmethod
-    def _answer_error(error: _ApiError) -> web.Response:
+    def _answer_error(error: ApiError) -> web.Response:
         body: dict[str, Any] = {"ok": False, "error": error.error}
         if error.messages:
             body["response_metadata"] = {"messages": error.messages}
         return web.json_response(body)
 
     @staticmethod
-    async def _read_args(request: web.Request) -> tuple[dict[str, Any], str | None]:
+    async def read_args(request: web.Request) -> tuple[dict[str, Any], str | None]:
         """Merge query string and body (form, multipart or JSON) the way Slack reads them."""
         args: dict[str, Any] = dict(request.query)
         if request.can_read_body:
@@ -543,9 +565,9 @@ class FakeSlack(AsyncRunning):
                 try:
                     body = await request.json()
                 except ValueError:
-                    raise _ApiError("invalid_json") from None
+                    raise ApiError("invalid_json") from None
                 if not isinstance(body, dict):
-                    raise _ApiError("invalid_json")
+                    raise ApiError("invalid_json")
                 args.update(body)
             else:
                 form = await request.post()
@@ -630,29 +652,29 @@ class FakeSlack(AsyncRunning):
     def _channel(self, value: object, *, create: bool = False) -> _Channel:
         """Resolve a channel argument: an id, `#name`, or a user id meaning their DM."""
         if not isinstance(value, str) or not value:
-            raise _ApiError("channel_not_found")
+            raise ApiError("channel_not_found")
         if value.startswith("#"):
             for channel in self._channels.values():
                 if channel.name == value[1:] and not channel.is_im:
                     return channel
-            raise _ApiError("channel_not_found")
+            raise ApiError("channel_not_found")
         if value in self._channels:
             return self._channels[value]
         if value[0] in "UW":
             user = self._users.get(value)
             if user is None or user.deleted:
-                raise _ApiError("channel_not_found")
+                raise ApiError("channel_not_found")
             return self._channels[self.dm_channel_id(value)]
         if create and value[0] in "CG":
             self.add_channel(value, value.lower())
             return self._channels[value]
-        raise _ApiError("channel_not_found")
+        raise ApiError("channel_not_found")
 
     def _user(self, args: dict[str, Any], name: str) -> _User:
         user_id = _string(args, name, required=True)
         user = self._users.get(user_id or "")
         if user is None:
-            raise _ApiError("user_not_found")
+            raise ApiError("user_not_found")
         return user
 
     def _find(
@@ -670,10 +692,10 @@ class FakeSlack(AsyncRunning):
         if blocks is None or blocks == "":
             return []
         if not isinstance(blocks, list):
-            raise _ApiError("invalid_blocks_format")
+            raise ApiError("invalid_blocks_format")
         errors = block_errors(blocks, most=MAX_MESSAGE_BLOCKS)
         if errors:
-            raise _ApiError("invalid_blocks", errors)
+            raise ApiError("invalid_blocks", errors)
         return blocks
 
     @staticmethod
@@ -682,11 +704,11 @@ class FakeSlack(AsyncRunning):
         if metadata is None or metadata == "":
             return None
         if not isinstance(metadata, dict):
-            raise _ApiError("invalid_metadata_format")
+            raise ApiError("invalid_metadata_format")
         if not isinstance(metadata.get("event_type"), str) or not isinstance(
             metadata.get("event_payload"), dict
         ):
-            raise _ApiError(
+            raise ApiError(
                 "invalid_metadata_schema",
                 ["[ERROR] metadata needs a string event_type and an object event_payload"],
             )
@@ -696,7 +718,7 @@ class FakeSlack(AsyncRunning):
     def _text(args: dict[str, Any]) -> str:
         text = _string(args, "text") or ""
         if len(text) > MAX_TEXT:
-            raise _ApiError("msg_too_long")
+            raise ApiError("msg_too_long")
         return text
 
     def message_json(self, message: Message, *, include_metadata: bool) -> dict[str, Any]:
@@ -797,7 +819,7 @@ class FakeSlack(AsyncRunning):
         channel = self._channel(args.get("channel"), create=True)
         text, blocks, metadata = self._text(args), self._blocks(args), self._metadata(args)
         if not text and not blocks and not args.get("attachments"):
-            raise _ApiError("no_text")
+            raise ApiError("no_text")
         message = Message(
             channel=channel.id,
             ts=self.next_ts(),
@@ -822,7 +844,7 @@ class FakeSlack(AsyncRunning):
         user = self._user(args, "user")
         text, blocks = self._text(args), self._blocks(args)
         if not text and not blocks and not args.get("attachments"):
-            raise _ApiError("no_text")
+            raise ApiError("no_text")
         message = Message(
             channel=channel.id,
             ts=self.next_ts(),
@@ -841,9 +863,9 @@ class FakeSlack(AsyncRunning):
         channel = self._channel(args.get("channel"))
         message = self._find(channel.id, _string(args, "ts", required=True))
         if message is None:
-            raise _ApiError("message_not_found")
+            raise ApiError("message_not_found")
         if message.bot_id != self.bot_id:
-            raise _ApiError(refusal)
+            raise ApiError(refusal)
         return message
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -853,7 +875,7 @@ class FakeSlack(AsyncRunning):
         blocks = self._blocks(args) if "blocks" in args else message.blocks
         metadata = self._metadata(args) if "metadata" in args else message.metadata
         if not text and not blocks:
-            raise _ApiError("no_text")
+            raise ApiError("no_text")
         message.text, message.blocks, message.metadata = text, blocks, metadata
         return {
             "channel": message.channel,
@@ -866,7 +888,7 @@ class FakeSlack(AsyncRunning):
         try:
             return self.unfurls.handle(args)
         except UnfurlRefused as refused:
-            raise _ApiError(refused.error, refused.messages) from None
+            raise ApiError(refused.error, refused.messages) from None
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
         message = self._own_message(args, "cant_delete_message")
@@ -892,10 +914,10 @@ class FakeSlack(AsyncRunning):
         view = args.get("view")
         errors = view_errors(view, kind="home")
         if errors or not isinstance(view, dict):
-            raise _ApiError("invalid_arguments", errors)
+            raise ApiError("invalid_arguments", errors)
         expected = _string(args, "hash")
         if expected is not None and expected != self._home_hashes.get(user.id):
-            raise _ApiError("hash_conflict")
+            raise ApiError("hash_conflict")
         view_hash = f"{int(time.time())}.{secrets.token_hex(8)}"
         self.home_views[user.id] = view
         self._home_hashes[user.id] = view_hash
@@ -905,15 +927,15 @@ class FakeSlack(AsyncRunning):
         trigger_id = _string(args, "trigger_id", required=True) or ""
         trigger = self._triggers.get(trigger_id)
         if trigger is None:
-            raise _ApiError("invalid_trigger_id")
+            raise ApiError("invalid_trigger_id")
         if trigger.used:
-            raise _ApiError("trigger_exchanged")
+            raise ApiError("trigger_exchanged")
         if time.monotonic() - trigger.issued > TRIGGER_LIFETIME:
-            raise _ApiError("expired_trigger_id")
+            raise ApiError("expired_trigger_id")
         view = args.get("view")
         errors = view_errors(view, kind="modal")
         if errors or not isinstance(view, dict):
-            raise _ApiError("invalid_arguments", errors)
+            raise ApiError("invalid_arguments", errors)
         trigger.used = True
         self.opened_views.append(view)
         view_id = f"V{len(self.opened_views):08d}"
@@ -935,6 +957,9 @@ class FakeSlack(AsyncRunning):
                 "tz_label": _TZ_LABELS.get(abbreviation, abbreviation),
                 "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
                 "is_bot": user.is_bot,
+                "is_admin": user.is_admin,
+                "is_owner": user.is_owner,
+                "is_primary_owner": False,
                 "is_app_user": False,
                 "updated": 1_700_000_000,
                 "profile": {
@@ -952,10 +977,10 @@ class FakeSlack(AsyncRunning):
         names = raw if isinstance(raw, list) else str(raw or "").split(",")
         user_ids = sorted({str(name).strip() for name in names if str(name).strip()})
         if not user_ids:
-            raise _ApiError("users_list_not_supplied")
+            raise ApiError("users_list_not_supplied")
         for user_id in user_ids:
             if user_id not in self._users:
-                raise _ApiError("user_not_found")
+                raise ApiError("user_not_found")
         if len(user_ids) == 1:
             channel_id = self.dm_channel_id(user_ids[0])
         else:
@@ -1001,7 +1026,7 @@ class FakeSlack(AsyncRunning):
         channel = self._channel(args.get("channel"))
         parent = self._find(channel.id, _string(args, "ts", required=True))
         if parent is None:
-            raise _ApiError("thread_not_found")
+            raise ApiError("thread_not_found")
         return self._page([parent, *self._replies(parent)], args, newest_first=False)
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:

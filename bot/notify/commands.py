@@ -15,10 +15,9 @@ from typing import TypeGuard, assert_never
 
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
 from bot.clustermarket.tokens import UserKey
-from bot.digest.commands import in_channel
 from bot.digest.slack_io import is_member, open_dm
+from bot.digest.subscribing import in_channel
 from bot.notify import reading
-from bot.notify.polling import account_of
 from bot.notify.sending import slack_for
 from bot.notify.snapshot import SeenBooking, Snapshot
 from bot.questions.intents import (
@@ -45,6 +44,7 @@ from bot.services import Services
 from bot.slack_users import user_zone
 from bot.store import Link, Store
 from bot.store import Watch as StoredWatch
+from bot.store.notify import account_of
 
 NotifyIntent = RemindStatus | RemindOn | RemindOff | WatchList | Watch | Unwatch
 NOTIFY_INTENTS = (RemindStatus, RemindOn, RemindOff, WatchList, Watch, Unwatch)
@@ -93,7 +93,7 @@ async def turn_reminders_on(services: Services, key: UserKey, minutes: int | Non
     will not open a DM to send them in."""
     store = services.store
     await _linked(store, key)
-    dm = await open_dm(slack_for(services, key.team_id), key.user_id)
+    dm = await open_dm(await slack_for(services, key), key.user_id)
     if dm is None:
         return False
     await store.set_notify_dm(key, dm)
@@ -146,7 +146,7 @@ async def _remind(
         raise NotLinked("this Slack user has not connected a Clustermarket account")
     linked = link is not None and link.status == "active"
     upcoming = await next_booking(store, link, now) if link is not None and linked else None
-    tz = await user_zone(slack_for(services, key.team_id), store, key) or dt.UTC
+    tz = await user_zone(services.slack, store, key) or dt.UTC
     return remind_status_reply(
         summary, ctx, linked=linked, upcoming=upcoming, tz=tz, changed=changed
     )
@@ -168,7 +168,7 @@ async def _watch(
         lab_zone=found.lab.timezone if found.lab else None,
         owner_user_id=key.user_id,
     )
-    member = await is_member(slack_for(services, key.team_id), channel_id)
+    member = await is_member(await slack_for(services, key), channel_id)
     return watching_reply(
         watch,
         found.lab.name if found.lab else None,

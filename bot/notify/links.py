@@ -39,11 +39,11 @@ async def pause_watches(services: Services, key: UserKey, *, disconnected: bool 
     message = watches_paused_message(
         paused, disconnected=gone, command=services.settings.SLACK_COMMAND
     )
-    slack = slack_for(services, key.team_id)
-    channel = await open_dm(slack, key.user_id)
-    if channel is None:
-        return
     try:
+        slack = await slack_for(services, key)
+        channel = await open_dm(slack, key.user_id)
+        if channel is None:
+            return
         await slack.chat_postMessage(
             channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False
         )

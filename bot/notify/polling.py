@@ -27,15 +27,11 @@ from bot.notify.snapshot import SeenBooking, Snapshot, availability_of, own_book
 from bot.notify.timing import DueReminder, due_reminders, next_polls, quick_targets
 from bot.services import Services
 from bot.store import AccountPoll, Baseline, LinkSummary, NewNotice, NotifyPrefs, PollResult
+from bot.store.notify import account_of
 
 PollMode = Literal["full", "quick"]
 RETRY_AFTER = dt.timedelta(minutes=5)
 FIRST_POLL = "first"
-
-
-def account_of(cm_user_id: int, scopes: str) -> str:
-    """The account a link reads as: its Clustermarket user and the scopes it was granted."""
-    return f"{cm_user_id}:{' '.join(sorted(scopes.split()))}"
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,8 @@ class NotifyRunner:
         report.requests = sum(budget.made.values())
         await self._prune(moment, rounds)
         active = {watch.id for watch in await self.services.store.active_watches()}
-        report.sending = await self.sender.send_due(clock(), holds=_Holds(rounds, current, active))
+        holds = _Holds(rounds, current, active)
+        report.sending = await self.sender.send_due(clock(), holds=holds, person=holds.person)
         report.seconds = self._monotonic() - started
         return report
 
@@ -363,11 +364,16 @@ class _Holds:
             for member in round_.members
         }
 
+    def person(self, notice: Notice) -> UserKey:
+        """The notice's person as their link names them (with their organisation)."""
+        found = self.members.get(notice.person)
+        return found[1].key if found is not None else notice.person
+
     def __call__(self, notice: Notice) -> bool:
         if notice.kind.startswith("watch_"):
             watch_id = notice.key.split(":")[1]
             return watch_id.isdigit() and int(watch_id) in self.watches
-        found = self.members.get(UserKey(notice.team_id, notice.user_id))
+        found = self.members.get(notice.person)
         if found is None:
             return False  # no working link any more
         account, member = found

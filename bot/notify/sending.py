@@ -52,9 +52,10 @@ POST_TIMEOUT = 120.0
 _FAILURES = (HistoryUnavailable, NoDirectMessage, *SlackFailure)
 
 
-def slack_for(services: Services, team_id: str) -> AsyncWebClient:
-    """The Slack client that posts in `team_id` (one workspace today: the bot's client)."""
-    return services.slack
+async def slack_for(services: Services, key: UserKey) -> AsyncWebClient:
+    """The Slack client of the workspace `key` is in (its own token when cmbot serves many;
+    NotInstalled, a Slack failure, when it was uninstalled there)."""
+    return await services.slack.for_key(key)
 
 
 def notice_tag(key: str) -> str:
@@ -110,27 +111,26 @@ class NoticeSender:
         self.concurrency = concurrency
         self.stale_after = stale_after
         self.post_timeout = post_timeout
-        self._posters: dict[str, AsyncWebClient] = {}
-
-    def _poster(self, team_id: str) -> AsyncWebClient:
-        """A client that retries only 429s (see `digest_poster`), one per team."""
-        poster = self._posters.get(team_id)
-        if poster is None:
-            poster = self._posters[team_id] = digest_poster(slack_for(self.services, team_id))
-        return poster
 
     async def send_due(
-        self, now: dt.datetime, *, holds: Callable[[Notice], bool] = lambda _: True
+        self,
+        now: dt.datetime,
+        *,
+        holds: Callable[[Notice], bool] = lambda _: True,
+        person: Callable[[Notice], UserKey] = lambda notice: notice.person,
     ) -> SendReport:
         """Send every notice due at `now`; `holds` says whether a notice still holds (a
-        reminder whose booking was cancelled or moved meanwhile does not)."""
+        reminder whose booking was cancelled or moved meanwhile does not); `person` is the
+        linked person a notice is for (or, for a watch's, set up by), as their link names
+        them: with their Enterprise Grid organisation, which finds their workspace's
+        token."""
         report = SendReport()
         slots = asyncio.Semaphore(self.concurrency)
 
         async def one(notice: Notice) -> None:
             async with slots:
                 try:
-                    await self._deliver(notice, now, holds, report)
+                    await self._deliver(notice, person(notice), now, holds, report)
                 except StoreError as error:
                     logger.warning("notice could not be handled: %s", error)
                     report.failed += 1
@@ -152,6 +152,7 @@ class NoticeSender:
     async def _deliver(
         self,
         notice: Notice,
+        key: UserKey,
         now: dt.datetime,
         holds: Callable[[Notice], bool],
         report: SendReport,
@@ -172,7 +173,7 @@ class NoticeSender:
             report.in_progress += 1
             return
         try:
-            await self._send(claim, now, holds, report)
+            await self._send(claim, key, now, holds, report)
         except _FAILURES as error:
             text = describe(error)
             logger.warning("%s notice for %s failed: %s", claim.kind, claim.user_id, text)
@@ -190,13 +191,14 @@ class NoticeSender:
     async def _send(
         self,
         notice: Notice,
+        key: UserKey,
         now: dt.datetime,
         holds: Callable[[Notice], bool],
         report: SendReport,
     ) -> None:
         store = self.services.store
-        slack = slack_for(self.services, notice.team_id)
-        channel = await self._target(notice)
+        slack = await slack_for(self.services, key)
+        channel = await self._target(notice, key, slack)
         if notice.post_started_at is not None:
             posted = await find_in_history(
                 slack,
@@ -215,14 +217,14 @@ class NoticeSender:
         reply = notice_message(
             notice.kind,
             json.loads(notice.payload),
-            tz=await self._zone(notice),
+            tz=await self._zone(notice, key),
             now=now,
             links=self.services.web_links,
             command=self.services.settings.SLACK_COMMAND,
         )
         await store.start_posting_notice(notice.key)  # the wall clock, as Slack's is
         response = await asyncio.wait_for(
-            self._poster(notice.team_id).chat_postMessage(
+            digest_poster(slack).chat_postMessage(
                 channel=channel,
                 text=reply.text,
                 blocks=reply.blocks,
@@ -239,29 +241,23 @@ class NoticeSender:
         report.sent += 1
         record_notification("sent")
 
-    async def _target(self, notice: Notice) -> str:
+    async def _target(self, notice: Notice, key: UserKey, slack: AsyncWebClient) -> str:
         """The watch's channel, or the person's DM (opened once, then kept)."""
         if notice.channel_id:
             return notice.channel_id
         store = self.services.store
-        key = _key(notice)
         prefs = await store.notify_prefs(key)
         if prefs.dm_channel:
             return prefs.dm_channel
-        channel = await open_dm(slack_for(self.services, notice.team_id), notice.user_id)
+        channel = await open_dm(slack, notice.user_id)
         if channel is None:
             raise NoDirectMessage("Slack would not open a DM with the person")
         await store.set_notify_dm(key, channel)
         return channel
 
-    async def _zone(self, notice: Notice) -> dt.tzinfo:
+    async def _zone(self, notice: Notice, key: UserKey) -> dt.tzinfo:
         """The zone times are shown in: the watch's lab's, or the person's own."""
         payload_zone = json.loads(notice.payload).get("tz")
         if notice.channel_id and isinstance(payload_zone, str):
             return zone_of(payload_zone)
-        slack = slack_for(self.services, notice.team_id)
-        return await user_zone(slack, self.services.store, _key(notice)) or dt.UTC
-
-
-def _key(notice: Notice) -> UserKey:
-    return UserKey(notice.team_id, notice.user_id)
+        return await user_zone(self.services.slack, self.services.store, key) or dt.UTC

@@ -46,16 +46,15 @@ def pasted_links(event: Mapping[str, Any], links: WebLinks) -> list[tuple[str, s
     return found[:MAX_LINKS]
 
 
-async def unfurl_links(services: Services, event: Mapping[str, Any], team_id: str) -> None:
-    """Answer one `link_shared` event; never raises for what Slack or Clustermarket do."""
+async def unfurl_links(services: Services, event: Mapping[str, Any], key: UserKey) -> None:
+    """Answer one `link_shared` event pasted by `key`; never raises for what Slack or
+    Clustermarket do."""
     links = services.web_links
-    user = event.get("user")
-    if links is None or not isinstance(user, str):
+    if links is None:
         return
     pasted = pasted_links(event, links)
     if not pasted:
         return
-    key = UserKey(team_id, user)
     link = await services.store.get_link(key)
     if link is None or link.status != "active":
         await _offer_connect(services, key, event)
@@ -71,7 +70,7 @@ async def unfurl_links(services: Services, event: Mapping[str, Any], team_id: st
         if blocks:
             unfurls[url] = {"blocks": blocks}
     if unfurls:
-        await _send(services, team_id, event, unfurls)
+        await _send(services, key, event, unfurls)
 
 
 async def _entry(
@@ -118,13 +117,14 @@ async def _today(
 
 
 async def _send(
-    services: Services, team_id: str, event: Mapping[str, Any], unfurls: dict[str, Any]
+    services: Services, key: UserKey, event: Mapping[str, Any], unfurls: dict[str, Any]
 ) -> None:
     where: dict[str, Any] = {"channel": event.get("channel"), "ts": event.get("message_ts")}
     if event.get("unfurl_id") and event.get("source") == "composer":
         where = {"unfurl_id": event.get("unfurl_id"), "source": event.get("source")}
     try:
-        await slack_for(services, team_id).chat_unfurl(unfurls=unfurls, **where)
+        slack = await slack_for(services, key)
+        await slack.chat_unfurl(unfurls=unfurls, **where)
     except SlackFailure as error:
         logger.warning("chat.unfurl failed: %s", describe(error))
 
@@ -139,7 +139,8 @@ async def _offer_connect(services: Services, key: UserKey, event: Mapping[str, A
         services.tickets.url(key), reason="unfurl", command=services.settings.SLACK_COMMAND
     )
     try:
-        await slack_for(services, key.team_id).chat_postEphemeral(
+        slack = await slack_for(services, key)
+        await slack.chat_postEphemeral(
             channel=channel, user=key.user_id, text=prompt.text, blocks=prompt.blocks
         )
     except SlackFailure as error:

@@ -20,6 +20,8 @@ HOME_REFRESH = "cm_home_refresh"
 """Rebuild the App Home tab."""
 BOOKING = "cm_booking"
 """Open one booking in full (Booking Details); numbered like CHOOSE; value: the booking id."""
+FORGET_ME = "cm_forget_me"
+"""After a disconnect: also delete everything else cmbot keeps about the clicker."""
 
 
 def choose_action(index: int) -> str:

@@ -8,10 +8,14 @@ NOTIFY_MAX_REQUESTS_PER_MINUTE. Minutes older than a day are dropped as new ones
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import ClassVar
 
+from bot.clustermarket.tokens import UserKey
 from bot.store.clock import utc
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository
 
 KEEP_MINUTES = timedelta(days=1)
 
@@ -21,11 +25,19 @@ def minute_of(moment: datetime) -> str:
     return utc(moment).replace(second=0, microsecond=0).isoformat(timespec="minutes")
 
 
-class RequestBudget:
-    """The `notify_budget` table."""
+class RequestBudget(Repository):
+    """The `notify_budget` table: counts by minute, about no one."""
+
+    OTHER_TABLES: ClassVar = ("notify_budget",)
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return {}
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return {}
 
     def reserve(self, moment: datetime, count: int, limit: int) -> bool:
         """Reserve `count` requests in `moment`'s minute if that stays within `limit`."""

@@ -4,17 +4,23 @@ start instead of as "Something went wrong" on every user's first question."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
+from typing import ClassVar
 
+from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso
 from bot.store.crypto import Cipher
 from bot.store.database import Database
 from bot.store.errors import StoreUnavailable, TokenDecryptionError
+from bot.store.repository import Forgotten, Repository
 
 CANARY = "cmbot key canary"
 
 
-class KeyCanary:
-    """The `key_canary` table (one row)."""
+class KeyCanary(Repository):
+    """The `key_canary` table (one row, about nobody)."""
+
+    OTHER_TABLES: ClassVar = ("key_canary",)
 
     def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
@@ -48,3 +54,9 @@ class KeyCanary:
         if rotated is None:
             return 0
         return self._db.write("UPDATE key_canary SET token = ? WHERE id = 1", (rotated,))
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return {}
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return {}

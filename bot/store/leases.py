@@ -8,7 +8,9 @@ sent), and goes when a successor is saved, the link is marked broken, relinked o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from bot.clustermarket.tokens import (
     AlreadyRenewed,
@@ -21,10 +23,13 @@ from bot.clustermarket.tokens import (
 from bot.store.clock import iso, parse, utc
 from bot.store.database import Database
 from bot.store.links import Links
+from bot.store.repository import Forgotten, Repository, counted
 
 
-class RefreshLeases:
-    """The `refresh_leases` table."""
+class RefreshLeases(Repository):
+    """The `refresh_leases` table (its rows also go with their link, by cascade)."""
+
+    PEOPLE: ClassVar = {"refresh_leases": "slack_user_id"}
 
     def __init__(self, db: Database, links: Links) -> None:
         self._db = db
@@ -93,3 +98,9 @@ class RefreshLeases:
             """,
             (iso(now), key.team_id, key.user_id, holder),
         )
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return counted({"token renewal records": self._delete_person("refresh_leases", key)})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"token renewal records": self._delete_teams("refresh_leases", team_ids)})

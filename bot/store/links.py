@@ -6,15 +6,17 @@ renewed pair, and marking a link broken. Renewal leases are in `leases.py`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.store.clock import iso, iso_or_none, parse, parse_or_none
 from bot.store.crypto import Cipher
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted, placeholders
 
 
 @dataclass(frozen=True, repr=False)
@@ -51,8 +53,11 @@ class LinkSummary:
     linked_at: datetime
 
 
-class Links:
+class Links(Repository):
     """The `links` table."""
+
+    PEOPLE: ClassVar = {"links": "slack_user_id"}
+    GRID: ClassVar = ("links",)
 
     def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
@@ -76,7 +81,7 @@ class Links:
 
     def _link_of(self, row: dict[str, Any]) -> Link:
         return Link(
-            key=UserKey(row["team_id"], row["slack_user_id"]),
+            key=UserKey(row["team_id"], row["slack_user_id"], row["enterprise_id"]),
             cm_user_id=int(row["cm_user_id"]),
             cm_user_name=row["cm_user_name"],
             status=row["status"],
@@ -98,11 +103,12 @@ class Links:
         with self._db.transaction():
             self._db.write(
                 """
-                INSERT INTO links (team_id, slack_user_id, cm_user_id, cm_user_name,
-                    access_token, refresh_token, expires_at, scopes, token_version, status,
-                    broken_reason, linked_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'active', NULL, ?, ?)
+                INSERT INTO links (team_id, slack_user_id, enterprise_id, cm_user_id,
+                    cm_user_name, access_token, refresh_token, expires_at, scopes,
+                    token_version, status, broken_reason, linked_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'active', NULL, ?, ?)
                 ON CONFLICT (team_id, slack_user_id) DO UPDATE SET
+                    enterprise_id = COALESCE(excluded.enterprise_id, links.enterprise_id),
                     cm_user_id = excluded.cm_user_id,
                     cm_user_name = excluded.cm_user_name,
                     access_token = excluded.access_token,
@@ -118,6 +124,7 @@ class Links:
                 (
                     key.team_id,
                     key.user_id,
+                    key.enterprise_id,
                     cm_user_id,
                     cm_user_name,
                     self._cipher.encrypt(tokens.access_token),
@@ -159,12 +166,12 @@ class Links:
     def summaries(self) -> list[LinkSummary]:
         """Every link, working or broken, without its tokens: for the notifier's rounds."""
         rows = self._db.all(
-            "SELECT team_id, slack_user_id, cm_user_id, cm_user_name, scopes, status, linked_at"
-            " FROM links ORDER BY team_id, slack_user_id"
+            "SELECT team_id, slack_user_id, enterprise_id, cm_user_id, cm_user_name, scopes,"
+            " status, linked_at FROM links ORDER BY team_id, slack_user_id"
         )
         return [
             LinkSummary(
-                key=UserKey(row["team_id"], row["slack_user_id"]),
+                key=UserKey(row["team_id"], row["slack_user_id"], row["enterprise_id"]),
                 cm_user_id=int(row["cm_user_id"]),
                 cm_user_name=row["cm_user_name"],
                 scopes=row["scopes"],
@@ -177,6 +184,25 @@ class Links:
     def count(self) -> int:
         row = self._db.one("SELECT COUNT(*) AS n FROM links")
         return int(row["n"]) if row else 0
+
+    def of_teams(self, team_ids: Sequence[str]) -> list[Link]:
+        """Every link in these workspaces, tokens decrypted (to revoke them before removal)."""
+        if not team_ids:
+            return []
+        rows = self._db.all(
+            f"SELECT * FROM links WHERE team_id IN ({placeholders(team_ids)})"  # noqa: S608
+            " ORDER BY team_id, slack_user_id",
+            tuple(team_ids),
+        )
+        return [self._link_of(row) for row in rows]
+
+    # --- forgetting ---
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return counted({"Clustermarket link": int(self.delete(key))})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"Clustermarket links": self._delete_teams("links", team_ids)})
 
     # --- the token vault ---
 

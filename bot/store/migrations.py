@@ -200,7 +200,90 @@ def _migration_9_thread_topics(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX thread_topics_updated_at ON thread_topics (updated_at)")
 
 
-def _migration_10_notifications(db: sqlite_utils.Database) -> None:
+def _migration_10_links_confirmed_in_one_browser(db: sqlite_utils.Database) -> None:
+    """Connect links that work once, OAuth states bound to the browser that opened the link,
+    and sign-ins held (tokens encrypted) until the person confirms the accounts match."""
+    db.execute("ALTER TABLE oauth_states ADD COLUMN ticket_hash TEXT")
+    db.execute("ALTER TABLE oauth_states ADD COLUMN browser_hash TEXT")
+    db.execute("CREATE UNIQUE INDEX oauth_states_ticket ON oauth_states (ticket_hash)")
+    db.execute(
+        """
+        CREATE TABLE pending_links (
+            token_hash TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            slack_user_id TEXT NOT NULL,
+            browser_hash TEXT NOT NULL,
+            cm_user_id INTEGER NOT NULL,
+            cm_user_name TEXT NOT NULL,
+            cm_email TEXT,
+            access_token TEXT,
+            refresh_token TEXT,
+            expires_at TEXT,
+            scopes TEXT NOT NULL DEFAULT '',
+            resume TEXT,
+            created_at TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            settled_at TEXT
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX pending_links_deadline ON pending_links (deadline)")
+    db.execute("CREATE INDEX pending_links_user ON pending_links (team_id, slack_user_id)")
+
+
+def _migration_11_digest_first_day(db: sqlite_utils.Database) -> None:
+    """The first local date a digest may go out: one turned on after its time of day starts
+    the next day (NULL: any day)."""
+    db.execute("ALTER TABLE digest_subscriptions ADD COLUMN first_day TEXT")
+
+
+def _migration_12_workspaces(db: sqlite_utils.Database) -> None:
+    """Many workspaces: Slack installations (encrypted documents found by their plain keys),
+    the install flow's states, and the Enterprise Grid organisation beside the team on the
+    rows the bot acts on later without a request from Slack (links, OAuth states, digests),
+    so an org-wide install's token can be found for them."""
+    statements = (
+        """
+        CREATE TABLE slack_bots (
+            enterprise_id TEXT NOT NULL DEFAULT '',
+            team_id TEXT NOT NULL DEFAULT '',
+            is_enterprise_install INTEGER NOT NULL DEFAULT 0
+                CHECK (is_enterprise_install IN (0, 1)),
+            installed_at TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id)
+        )
+        """,
+        "CREATE INDEX slack_bots_team ON slack_bots (team_id)",
+        """
+        CREATE TABLE slack_installations (
+            enterprise_id TEXT NOT NULL DEFAULT '',
+            team_id TEXT NOT NULL DEFAULT '',
+            user_id TEXT NOT NULL,
+            is_enterprise_install INTEGER NOT NULL DEFAULT 0
+                CHECK (is_enterprise_install IN (0, 1)),
+            installed_at TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id, user_id)
+        )
+        """,
+        "CREATE INDEX slack_installations_team ON slack_installations (team_id, installed_at)",
+        """
+        CREATE TABLE slack_install_states (
+            state_digest TEXT PRIMARY KEY,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        "ALTER TABLE links ADD COLUMN enterprise_id TEXT",
+        "ALTER TABLE oauth_states ADD COLUMN enterprise_id TEXT",
+        "ALTER TABLE digest_subscriptions ADD COLUMN enterprise_id TEXT",
+        "ALTER TABLE pending_links ADD COLUMN enterprise_id TEXT",
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
+def _migration_13_notifications(db: sqlite_utils.Database) -> None:
     """Reminders, change notices and watched instruments: people's settings (and whether an
     unlinked person was once offered to connect for unfurls), each account's last poll,
     watches, the outbox of notices, and the per-minute request budget."""
@@ -301,5 +384,8 @@ MIGRATIONS: list[Migration] = [
     _migration_7_events_by_team,
     _migration_8_digest_indexes_and_chores,
     _migration_9_thread_topics,
-    _migration_10_notifications,
+    _migration_10_links_confirmed_in_one_browser,
+    _migration_11_digest_first_day,
+    _migration_12_workspaces,
+    _migration_13_notifications,
 ]

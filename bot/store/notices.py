@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
+from bot.clustermarket.tokens import UserKey
 from bot.store.chores import once_per
 from bot.store.clock import iso, iso_or_none, parse, parse_or_none, utc
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted
 
 MAX_ERROR_LENGTH = 1000
 KEEP_NOTICES = timedelta(days=30)
@@ -63,6 +65,11 @@ class Notice(NewNotice):
     sent_at: datetime | None = None
     message_ts: str | None = None
 
+    @property
+    def person(self) -> UserKey:
+        """Whom it is for (a watch's: who set the watch up), without their organisation."""
+        return UserKey(self.team_id, self.user_id)
+
 
 def _notice_of(row: dict[str, Any]) -> Notice:
     return Notice(
@@ -84,11 +91,21 @@ def _notice_of(row: dict[str, Any]) -> Notice:
     )
 
 
-class Notices:
+class Notices(Repository):
     """The `notices` table."""
+
+    PEOPLE: ClassVar = {"notices": "user_id"}
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Every notice to or about the person (a watch's posts are its owner's), sent or
+        not: what they said names the person's bookings."""
+        return counted({"notices": self._delete_person("notices", key)})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"notices": self._delete_teams("notices", team_ids)})
 
     def plan(self, notices: Sequence[NewNotice], *, now: datetime | None = None) -> int:
         """Add notices not already there (by key); how many were new. Joins the caller's

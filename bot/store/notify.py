@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, iso_or_none, parse, parse_or_none
 from bot.store.database import Database
 from bot.store.notices import NewNotice, Notices
+from bot.store.repository import Forgotten, Repository, counted
 
 CHANGE_KINDS = ("approved", "declined", "cancelled", "moved", "unavailable")
 """The change notices a person can switch off one by one."""
@@ -108,8 +109,15 @@ _UPSERT_PREFS = """
 """
 
 
-class NotifyUsers:
+def account_of(cm_user_id: int, scopes: str) -> str:
+    """The account a link reads as: its Clustermarket user and the scopes it was granted."""
+    return f"{cm_user_id}:{' '.join(sorted(scopes.split()))}"
+
+
+class NotifyUsers(Repository):
     """The `notify_users` table."""
+
+    PEOPLE: ClassVar = {"notify_users": "user_id"}
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -174,9 +182,22 @@ class NotifyUsers:
         """The DM Slack opened with this person, kept so each notice need not ask again."""
         self._set(key, "dm_channel", channel_id)
 
+    def forget(self, key: UserKey) -> Forgotten:
+        return counted({"reminder and notice settings": self._delete_person("notify_users", key)})
 
-class NotifyAccounts:
-    """The `notify_accounts` table, and saving a poll with what it found."""
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted(
+            {"reminder and notice settings": self._delete_teams("notify_users", team_ids)}
+        )
+
+
+class NotifyAccounts(Repository):
+    """The `notify_accounts` table, and saving a poll with what it found.
+
+    A poll belongs to a Clustermarket account, not to one Slack user: it goes when no link
+    reads as that account any more (forgetting a person runs after their link is gone)."""
+
+    OTHER_TABLES: ClassVar = ("notify_accounts",)
 
     def __init__(self, db: Database, notices: Notices) -> None:
         self._db = db
@@ -241,6 +262,16 @@ class NotifyAccounts:
                     (iso(baseline.linked_at), key.team_id, key.user_id),
                 )
             return self._notices.plan(result.notices, now=now)
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return counted({"bookings last seen for notices": self._forget_unlinked()})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"bookings last seen for notices": self._forget_unlinked()})
+
+    def _forget_unlinked(self) -> int:
+        rows = self._db.all("SELECT cm_user_id, scopes FROM links")
+        return self.forget_except(account_of(row["cm_user_id"], row["scopes"]) for row in rows)
 
     def forget_except(self, accounts: Iterable[str]) -> int:
         """Drop the polls of accounts no working link uses any more."""

@@ -7,19 +7,25 @@ retried event twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import check_timezone, iso, parse, utc
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted
 
 TZ_MAX_AGE = timedelta(days=1)
 EVENT_MEMORY = timedelta(days=1)
 """Slack retries an event within minutes; ids older than this are forgotten."""
 
 
-class SlackCache:
+class SlackCache(Repository):
     """The `slack_users` and `slack_events` tables."""
+
+    PEOPLE: ClassVar = {"slack_users": "user_id"}
+    OTHER_TABLES: ClassVar = ("slack_events",)
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -64,3 +70,11 @@ class SlackCache:
                 (team_id, event_id, iso(moment)),
             )
         return added == 1
+
+    def forget(self, key: UserKey) -> Forgotten:
+        return counted({"time zone": self._delete_person("slack_users", key)})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        zones = self._delete_teams("slack_users", team_ids)
+        self._delete_teams("slack_events", team_ids)  # ids of events, about nobody
+        return counted({"time zones": zones})

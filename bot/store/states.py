@@ -1,20 +1,28 @@
-"""OAuth states: single-use, short-lived, bound to the Slack user who started linking, with
-the question to answer once linked and the PKCE verifier to finish the code exchange."""
+"""OAuth states: single-use, short-lived, bound to the Slack user who started linking and to
+the browser that opened the connect link, with the question to answer once linked and the
+PKCE verifier to finish the code exchange.
+
+A state is minted when a connect link is opened, and the link's id is kept with it: a link
+that already minted a state is used, so opening it again is refused.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, parse, utc
 from bot.store.crypto import Cipher
 from bot.store.database import Database
 from bot.store.errors import StateError
+from bot.store.repository import Forgotten, Repository, counted
 
 STATE_TTL = timedelta(minutes=10)
 STATE_RETENTION = timedelta(days=1)
@@ -29,15 +37,27 @@ class StateClaim:
     resume: dict[str, Any] | None
     code_verifier: str | None = field(default=None, repr=False)
     """The PKCE verifier stored with the state; None for states made without one."""
+    browser_hash: str | None = field(default=None, repr=False)
+    """The digest of the browser cookie of whoever opened the connect link."""
+
+    def opened_by(self, browser: str | None) -> bool:
+        """Whether `browser` (the cookie's value) is the one that opened the connect link."""
+        if self.browser_hash is None or not browser:
+            return False
+        return hmac.compare_digest(self.browser_hash, hash_state(browser))
 
 
 def hash_state(state: str) -> str:
-    """Only this digest is stored, so a leaked database cannot complete anyone's OAuth flow."""
+    """Only this digest is stored, so a leaked database cannot complete anyone's OAuth flow
+    (nor replay a connect link or pose as the browser that opened one)."""
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
-class OAuthStates:
+class OAuthStates(Repository):
     """The `oauth_states` table."""
+
+    PEOPLE: ClassVar = {"oauth_states": "slack_user_id"}
+    GRID: ClassVar = ("oauth_states",)
 
     def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
@@ -49,33 +69,48 @@ class OAuthStates:
         *,
         resume: dict[str, Any] | None = None,
         code_verifier: str | None = None,
+        ticket: str | None = None,
+        browser: str | None = None,
         ttl: timedelta = STATE_TTL,
         now: datetime | None = None,
     ) -> str:
         """A fresh single-use state for `key`'s authorize URL; only its sha256 is stored,
-        and the verifier only encrypted."""
+        and the verifier only encrypted.
+
+        `ticket` is the id of the connect link being opened: StateError('used') when that
+        link already minted a state. `browser` is the opener's cookie, kept as a digest.
+        """
         moment = utc(now)
         state = secrets.token_urlsafe(32)
         payload = None if resume is None else json.dumps(resume, separators=(",", ":"))
+        ticket_hash = None if ticket is None else hash_state(ticket)
         with self._db.transaction():
             self._db.write(
                 "DELETE FROM oauth_states WHERE created_at < ?",
                 (iso(moment - STATE_RETENTION),),
             )
+            if ticket_hash is not None and self._db.one(
+                "SELECT 1 AS used FROM oauth_states WHERE ticket_hash = ?", (ticket_hash,)
+            ):
+                raise StateError("used")
             self._db.write(
                 """
-                INSERT INTO oauth_states (state_hash, team_id, slack_user_id, created_at,
-                    expires_at, used_at, resume, code_verifier)
-                VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
+                INSERT INTO oauth_states (state_hash, team_id, slack_user_id, enterprise_id,
+                    created_at, expires_at, used_at, resume, code_verifier, ticket_hash,
+                    browser_hash)
+                VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
                 """,
                 (
                     hash_state(state),
                     key.team_id,
                     key.user_id,
+                    key.enterprise_id,
                     iso(moment),
                     iso(moment + ttl),
                     payload,
                     self._cipher.encrypt_or_none(code_verifier),
+                    ticket_hash,
+                    None if browser is None else hash_state(browser),
                 ),
             )
         return state
@@ -108,10 +143,19 @@ class OAuthStates:
         assert row is not None  # no failure means the row was found
         resume = None if row["resume"] is None else json.loads(row["resume"])
         return StateClaim(
-            key=UserKey(row["team_id"], row["slack_user_id"]),
+            key=UserKey(row["team_id"], row["slack_user_id"], row["enterprise_id"]),
             resume=resume,
             code_verifier=self._cipher.decrypt_or_none(row["code_verifier"]),
+            browser_hash=row["browser_hash"],
         )
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Sign-ins in progress, with the questions waiting to be answered after them."""
+        removed = self._delete_person("oauth_states", key)
+        return counted({"sign-ins in progress, with the questions waiting on them": removed})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"sign-ins in progress": self._delete_teams("oauth_states", team_ids)})
 
     def reencrypt(self) -> int:
         """Re-encrypt stored verifiers under the first key (inside the caller's transaction)."""

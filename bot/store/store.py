@@ -16,17 +16,21 @@ from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, Literal, ParamSpec, Self, TypeVar
 
+from bot.clustermarket.tokens import UserKey
 from bot.store import migrations
 from bot.store.budget import RequestBudget
 from bot.store.crypto import Cipher
 from bot.store.database import BUSY_TIMEOUT_SECONDS, Database
 from bot.store.deliveries import Deliveries
 from bot.store.errors import StoreUnavailable
+from bot.store.installations import InstallStates, SlackInstallations
 from bot.store.keys import KeyCanary
 from bot.store.leases import RefreshLeases
-from bot.store.links import Links
+from bot.store.links import Link, Links
 from bot.store.notices import Notices
 from bot.store.notify import NotifyAccounts, NotifyUsers
+from bot.store.pending import PendingLinks
+from bot.store.repository import Forgotten, Repository, merge
 from bot.store.slack import SlackCache
 from bot.store.states import OAuthStates
 from bot.store.subscriptions import Subscriptions
@@ -96,6 +100,7 @@ class Store:
         self.links = Links(self.database, cipher)
         self.leases = RefreshLeases(self.database, self.links)
         self.states = OAuthStates(self.database, cipher)
+        self.pending = PendingLinks(self.database, cipher)
         self.slack = SlackCache(self.database)
         self.subscriptions = Subscriptions(self.database)
         self.deliveries = Deliveries(self.database)
@@ -106,6 +111,8 @@ class Store:
         self.watches = Watches(self.database, self.notices)
         self.budget = RequestBudget(self.database)
         self.canary = KeyCanary(self.database, cipher)
+        self.installations = SlackInstallations(self.database, cipher)
+        self.install_states = InstallStates(self.database)
         self._threads: dict[Lane, ThreadPoolExecutor] = {
             "write": ThreadPoolExecutor(1, thread_name_prefix="cmbot-store-write"),
             "read": ThreadPoolExecutor(1, thread_name_prefix="cmbot-store-read"),
@@ -152,8 +159,57 @@ class Store:
         with self.database.transaction():
             changed = self.links.reencrypt()
             self.states.reencrypt()
+            self.pending.reencrypt()
+            self.installations.reencrypt()
             self.canary.reencrypt()
         return changed
+
+    # --- forgetting (each repository says what it keeps; see `repository`) ---
+
+    @property
+    def repositories(self) -> tuple[Repository, ...]:
+        """Every repository; links first, so a renewal lease goes with its link."""
+        return tuple(part for part in vars(self).values() if isinstance(part, Repository))
+
+    def _forget_person(self, key: UserKey) -> Forgotten:
+        """Everything stored about one Slack user, in one transaction: what went, by kind."""
+        with self.database.transaction():
+            return merge([part.forget(key) for part in self.repositories])
+
+    def _forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        """Every row of these workspaces, in one transaction."""
+        with self.database.transaction():
+            return merge([part.forget_teams(team_ids) for part in self.repositories])
+
+    def _teams_of(self, user_id: str) -> list[str]:
+        """The workspaces where anything is stored about this Slack user id."""
+        return sorted(set().union(*(part.teams_of(user_id) for part in self.repositories)))
+
+    def _teams_in(self, enterprise_id: str) -> set[str]:
+        """The workspaces of an Enterprise Grid organisation the database knows of."""
+        return set().union(*(part.teams_in(enterprise_id) for part in self.repositories))
+
+    def _mentions(self, key: UserKey) -> int:
+        """How many rows anywhere are about `key` (0 once forgotten)."""
+        return sum(part.mentions(key) for part in self.repositories)
+
+    async def forget_person(self, key: UserKey) -> Forgotten:
+        return await self.run("write", self._forget_person, key)
+
+    async def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return await self.run("write", self._forget_teams, team_ids)
+
+    async def teams_of(self, user_id: str) -> list[str]:
+        return await self.run("read", self._teams_of, user_id)
+
+    async def teams_in(self, enterprise_id: str) -> set[str]:
+        return await self.run("read", self._teams_in, enterprise_id)
+
+    async def mentions(self, key: UserKey) -> int:
+        return await self.run("read", self._mentions, key)
+
+    async def links_of_teams(self, team_ids: Sequence[str]) -> list[Link]:
+        return await self.run("read", self.links.of_teams, team_ids)
 
     # --- health (for start-up checks and /healthz) ---
 
@@ -179,6 +235,13 @@ class Store:
 
     create_state = _writes("states", OAuthStates.create)
     consume_state = _writes("states", OAuthStates.consume)
+
+    # --- sign-ins waiting for the person to confirm ---
+
+    hold_pending_link = _writes("pending", PendingLinks.hold)
+    take_pending_link = _writes("pending", PendingLinks.take)
+    sweep_pending_links = _writes("pending", PendingLinks.sweep)
+    count_pending_links = _reads("pending", PendingLinks.open_count)
 
     # --- Slack-side caches ---
 
@@ -208,8 +271,21 @@ class Store:
     fail_delivery = _writes("deliveries", Deliveries.fail)
     get_delivery = _reads("deliveries", Deliveries.get)
     start_posting = _writes("deliveries", Deliveries.start_posting)
+    release_delivery = _writes("deliveries", Deliveries.release)
     deliveries_between = _reads("deliveries", Deliveries.between)
     prune_deliveries = _writes("deliveries", Deliveries.prune)
+
+    # --- Slack installations (many workspaces) ---
+
+    save_slack_bot = _writes("installations", SlackInstallations.save_bot)
+    find_slack_bot = _reads("installations", SlackInstallations.find_bot)
+    delete_slack_bot = _writes("installations", SlackInstallations.delete_bot)
+    save_slack_installation = _writes("installations", SlackInstallations.save_installation)
+    find_slack_installation = _reads("installations", SlackInstallations.find_installation)
+    delete_slack_installation = _writes("installations", SlackInstallations.delete_installation)
+    slack_workspaces = _reads("installations", SlackInstallations.workspaces)
+    issue_install_state = _writes("install_states", InstallStates.issue)
+    consume_install_state = _writes("install_states", InstallStates.consume)
 
     # --- reminders, change notices, watched instruments ---
 

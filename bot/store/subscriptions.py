@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, ClassVar
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import check_timezone, iso, parse
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted
 
 KINDS = ("personal", "channel")
 _SEND_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
@@ -59,14 +61,17 @@ class Subscription:
     paused_reason: str | None
     created_at: datetime
     updated_at: datetime
+    first_day: date | None = None
+    """No digest for an earlier local date: it was turned on after that day's time."""
+    enterprise_id: str | None = None
 
     @property
     def owner(self) -> UserKey:
         """Whose Clustermarket tokens build this digest."""
-        return UserKey(self.team_id, self.owner_user_id)
+        return UserKey(self.team_id, self.owner_user_id, self.enterprise_id)
 
 
-def _subscription_of(row: dict[str, Any]) -> Subscription:
+def subscription_of(row: dict[str, Any]) -> Subscription:
     return Subscription(
         id=int(row["id"]),
         kind=row["kind"],
@@ -83,6 +88,8 @@ def _subscription_of(row: dict[str, Any]) -> Subscription:
         paused_reason=row["paused_reason"],
         created_at=parse(row["created_at"]),
         updated_at=parse(row["updated_at"]),
+        first_day=None if row.get("first_day") is None else date.fromisoformat(row["first_day"]),
+        enterprise_id=row["enterprise_id"],
     )
 
 
@@ -99,8 +106,16 @@ def _unique_value(kind: str, owner_user_id: str | None, channel_id: str | None) 
     return channel_id
 
 
-class Subscriptions:
+FORGOTTEN_OWNER_REASON = "the person who set it up asked cmbot to forget them"
+CHANNEL_DIGESTS_DISOWNED = "channel digests, paused and no longer theirs"
+"""What `forget` counts for a person's channel digests: changed, not deleted."""
+
+
+class Subscriptions(Repository):
     """The `digest_subscriptions` table."""
+
+    PEOPLE: ClassVar = {"digest_subscriptions": "owner_user_id"}
+    GRID: ClassVar = ("digest_subscriptions",)
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -118,11 +133,14 @@ class Subscriptions:
         lab_name: str | None = None,
         skip_weekends: bool = False,
         include_empty: bool = False,
+        first_day: date | None = None,
+        enterprise_id: str | None = None,
     ) -> Subscription:
         """Create or update the digest with this unique key, and (re)activate it.
 
         A channel digest is unique per channel: whoever sets it up last becomes its owner,
-        whose tokens build it.
+        whose tokens build it. `first_day` is the first local date it may go out (None: any);
+        `enterprise_id` is the owner's Enterprise Grid organisation.
         """
         value = _unique_value(kind, owner_user_id, channel_id)
         if not _SEND_TIME.fullmatch(send_time):
@@ -139,6 +157,8 @@ class Subscriptions:
             timezone,
             int(skip_weekends),
             int(include_empty),
+            None if first_day is None else first_day.isoformat(),
+            enterprise_id,
         )
         with self._db.transaction():
             existing = self._db.one(_FIND_SQL[kind], (team_id, kind, value))
@@ -147,8 +167,10 @@ class Subscriptions:
                     """
                     INSERT INTO digest_subscriptions (kind, team_id, owner_user_id,
                         channel_id, lab_id, lab_name, send_time, timezone, skip_weekends,
-                        include_empty, status, paused_reason, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
+                        include_empty, first_day, enterprise_id, status, paused_reason,
+                        created_at,
+                        updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
                     """,
                     (kind, team_id, *fields, now, now),
                 )
@@ -158,7 +180,8 @@ class Subscriptions:
                     """
                     UPDATE digest_subscriptions SET owner_user_id = ?, channel_id = ?,
                         lab_id = ?, lab_name = ?, send_time = ?, timezone = ?,
-                        skip_weekends = ?, include_empty = ?, status = 'active',
+                        skip_weekends = ?, include_empty = ?, first_day = ?,
+                        enterprise_id = COALESCE(?, enterprise_id), status = 'active',
                         paused_reason = NULL, updated_at = ?
                     WHERE id = ?
                     """,
@@ -170,7 +193,7 @@ class Subscriptions:
 
     def get(self, subscription_id: int) -> Subscription | None:
         row = self._db.one("SELECT * FROM digest_subscriptions WHERE id = ?", (subscription_id,))
-        return None if row is None else _subscription_of(row)
+        return None if row is None else subscription_of(row)
 
     def find(
         self,
@@ -183,12 +206,12 @@ class Subscriptions:
         """The digest with this unique key: owner for personal, channel for channel ones."""
         value = _unique_value(kind, owner_user_id, channel_id)
         row = self._db.one(_FIND_SQL[kind], (team_id, kind, value))
-        return None if row is None else _subscription_of(row)
+        return None if row is None else subscription_of(row)
 
     def all(self, *, team_id: str | None = None, status: str | None = None) -> list[Subscription]:
         """Digests, oldest first, optionally of one workspace and/or in one status."""
         sql, params = list_query(team_id=team_id, status=status)
-        return [_subscription_of(row) for row in self._db.all(sql, params)]
+        return [subscription_of(row) for row in self._db.all(sql, params)]
 
     def delete(self, subscription_id: int) -> bool:
         """Remove a digest and (by cascade) its delivery history; False if there was none."""
@@ -228,6 +251,36 @@ class Subscriptions:
                 )
             switched = [self.get(subscription_id) for subscription_id in ids]
         return [subscription for subscription in switched if subscription is not None]
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Delete the person's own digest; pause the channel digests they set up and erase
+        them as owner.
+
+        A channel digest is the channel's as much as theirs: its lab, time and options stay,
+        so anyone in the channel can take it over with one command, but it can no longer run
+        on their Clustermarket account, and nothing left names them.
+        """
+        with self._db.transaction():
+            personal = self._db.write(
+                """
+                DELETE FROM digest_subscriptions
+                WHERE team_id = ? AND owner_user_id = ? AND kind = 'personal'
+                """,
+                (key.team_id, key.user_id),
+            )
+            channels = self._db.write(
+                """
+                UPDATE digest_subscriptions SET owner_user_id = '', status = 'paused',
+                    paused_reason = ?, updated_at = ?
+                WHERE team_id = ? AND owner_user_id = ? AND kind = 'channel'
+                """,
+                (FORGOTTEN_OWNER_REASON, iso(None), key.team_id, key.user_id),
+            )
+        return counted({"personal digest": personal, CHANNEL_DIGESTS_DISOWNED: channels})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        """Every digest of the workspaces, and (by cascade) their delivery history."""
+        return counted({"digests": self._delete_teams("digest_subscriptions", team_ids)})
 
     def set_timezone(self, subscription_id: int, tz: str) -> None:
         """Pin the digest to a zone (ValueError if Python does not know it)."""

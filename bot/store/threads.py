@@ -9,21 +9,35 @@ follow-up, and nothing someone typed should outlive its conversation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import ClassVar
 
+from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, parse, utc
 from bot.store.database import Database
+from bot.store.repository import Forgotten, Repository, counted
 
 THREAD_MEMORY = timedelta(hours=2)
 MAX_TOPIC_LENGTH = 4000
 """A topic is an encoded question (a button's value is at most 2,000 characters)."""
 
 
-class Threads:
+class Threads(Repository):
     """The `thread_topics` table."""
+
+    OTHER_TABLES: ClassVar = ("thread_topics",)
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Nothing: a topic belongs to a conversation, not a person, and is gone within
+        `THREAD_MEMORY` of its last question anyway."""
+        return {}
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"conversation topics": self._delete_teams("thread_topics", team_ids)})
 
     def remember(
         self,

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.clustermarket.tokens import UserKey
 from bot.store.clock import iso, parse, parse_or_none
 from bot.store.database import Database
 from bot.store.notices import NewNotice, Notices
+from bot.store.repository import Forgotten, Repository, counted
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,15 @@ def _watch_of(row: dict[str, Any]) -> Watch:
     )
 
 
-class Watches:
+WATCHES_DISOWNED = "watches, paused and no longer theirs"
+"""What `forget` counts for the watches a person set up: changed, not deleted."""
+FORGOTTEN_OWNER_REASON = "the member who set it up is gone; watch it again to take it over"
+
+
+class Watches(Repository):
     """The `watches` table."""
+
+    PEOPLE: ClassVar = {"watches": "owner_user_id"}
 
     def __init__(self, db: Database, notices: Notices) -> None:
         self._db = db
@@ -195,6 +203,23 @@ class Watches:
             if not changed:
                 return None
             return self._notices.plan(notices, now=now)
+
+    def forget(self, key: UserKey) -> Forgotten:
+        """Pause the watches the person set up and erase them as owner (as a channel
+        digest): the channel keeps what it watches, and anyone there can take it over, but
+        it no longer runs on their account, and nothing left names them or what they saw."""
+        changed = self._db.write(
+            """
+            UPDATE watches SET owner_user_id = '', status = 'paused', paused_reason = ?,
+                snapshot = NULL, updated_at = ?
+            WHERE team_id = ? AND owner_user_id = ?
+            """,
+            (FORGOTTEN_OWNER_REASON, iso(None), key.team_id, key.user_id),
+        )
+        return counted({WATCHES_DISOWNED: changed})
+
+    def forget_teams(self, team_ids: Sequence[str]) -> Forgotten:
+        return counted({"watched instruments": self._delete_teams("watches", team_ids)})
 
     def defer(self, watch_id: int, next_poll_at: datetime, *, pages: int) -> None:
         """Try this watch again at `next_poll_at` (its poll failed or did not fit), expecting

@@ -25,7 +25,7 @@ from bot.services import Services
 
 def bolt(services: Services) -> AsyncApp:
     app = AsyncApp(
-        client=services.slack,
+        client=services.slack.base,
         signing_secret="unused",
         request_verification_enabled=False,
         process_before_response=True,

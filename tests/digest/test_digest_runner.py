@@ -165,8 +165,7 @@ async def test_rate_limited_posts_are_retried_and_still_sent_once(
 async def test_rate_limits_beyond_patience_fail_and_retry_on_a_later_tick(
     services: Services, link, personal, fake: FakeSlack
 ) -> None:
-    runner = DigestRunner(services, poster=None)
-    runner.poster.retry_handlers[0].max_retry_count = 0
+    runner = DigestRunner(services, post_rate_limit_retries=0)
     await link(PRIYA)
     await personal(PRIYA)
     fake.rate_limit_next("chat.postMessage", count=1, retry_after=0)

@@ -36,6 +36,6 @@ async def test_every_post_to_slack_goes_over_one_kept_alive_session(linked: Worl
     linked.fake.connections.clear()
     for text in ("me", "labs", "bookings today", "equipment nanodrop", "groups", "me"):
         await ask(linked, text)  # users.info, then a response_url post, each time
-    assert linked.services.slack.session is linked.services.slack_session
+    assert linked.services.slack.base.session is linked.services.slack_session
     assert len(linked.fake.responses) >= 6
     assert len(linked.fake.connections) <= 2  # not one connection per call

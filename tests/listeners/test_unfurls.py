@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from slack_helpers import EMILY, ZOE
 
+from bot.clustermarket.tokens import UserKey
 from bot.demo.world import World
 from bot.notify.unfurls import unfurl_links
 
@@ -74,6 +75,7 @@ async def test_someone_unlinked_gets_one_offer_and_no_unfurl(world: World) -> No
     )
     assert "Connect Clustermarket to preview its links" in offer[0].text
     again = link_shared(world, EMILY.user_id, f"{WEB}/equipment/4106")
-    await unfurl_links(world.services, again, world.fake.team_id)  # awaited: done when back
+    paster = UserKey(world.fake.team_id, EMILY.user_id)
+    await unfurl_links(world.services, again, paster)  # awaited: done when back
     offers = [m for m in world.fake.seen_by(EMILY.user_id) if "preview its links" in m.text]
     assert len(offers) == 1 and world.fake.unfurls.made == []

@@ -14,10 +14,10 @@ from notify_world import NANODROP_0930, ZOE, Link, at, dms
 
 from bot.digest.plans import retry_delay
 from bot.fake_slack import FakeSlack
-from bot.notify.polling import account_of
 from bot.notify.runner import NotifyRunner
 from bot.sandbox import Sandbox
 from bot.services import Services
+from bot.store.notify import account_of
 
 
 class Crash(BaseException):

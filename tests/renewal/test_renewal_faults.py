@@ -19,6 +19,7 @@ from bot.clustermarket.errors import ReconnectRequired, UpstreamUnavailable
 from bot.clustermarket.oauth import OAuthClient
 from bot.clustermarket.refresh import RefreshPolicy
 from bot.clustermarket.tokens import LeaseGranted, TokenSet, UserKey
+from bot.observability.metrics import REGISTRY
 from bot.sandbox import Sandbox
 from bot.store import Store
 
@@ -81,6 +82,7 @@ async def test_under_strict_rotation_a_lost_answer_is_not_taken_for_a_revocation
     """Strict rotation loses the link with the answer (no client can help that), but the
     refusal of an already-spent token may be our own lost rotation still being saved, so the
     link is only called broken once `lost_rotation_grace` has passed."""
+    before = {name: _counted(name, **labels) for name, labels in _REFRESH_METRICS}
     sandbox.knobs.strict_refresh = True
     sandbox.knobs.token_latency = 20.0
     sandbox.expire_access_tokens()
@@ -96,6 +98,20 @@ async def test_under_strict_rotation_a_lost_answer_is_not_taken_for_a_revocation
         with pytest.raises(ReconnectRequired):
             await client.for_user(KEY).me()
     assert (await store.get_link(KEY)).status == "broken"  # type: ignore[union-attr]
+    after = {name: _counted(name, **labels) for name, labels in _REFRESH_METRICS}
+    # the late answer, the refusal in grace and the last refusal; then the one link lost
+    assert after["cmbot_token_refreshes_total"] - before["cmbot_token_refreshes_total"] == 3
+    assert after["cmbot_links_lost_total"] - before["cmbot_links_lost_total"] == 1
+
+
+_REFRESH_METRICS = (
+    ("cmbot_token_refreshes_total", {"outcome": "failed"}),
+    ("cmbot_links_lost_total", {}),
+)
+
+
+def _counted(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 # --- a save the database refuses ---

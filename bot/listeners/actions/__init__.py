@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
-from bot.listeners.actions import booking, digest, home, notify, rerun
+from bot.listeners.actions import booking, digest, forget, home, notify, rerun
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
@@ -14,3 +14,4 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     digest.register(app, conversation)
     booking.register(app, conversation)
     notify.register(app, conversation)
+    forget.register(app, conversation)

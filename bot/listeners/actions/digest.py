@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
 from bot.conversation import Conversation
@@ -30,9 +30,9 @@ logger = logging.getLogger(__name__)
 def register(app: AsyncApp, conversation: Conversation) -> None:
     services = conversation.services
 
-    async def turn_on(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def turn_on(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         try:
             await digest_reply(services, DigestOn(None), key, None)
         except (NotLinked, ReconnectRequired):
@@ -41,23 +41,27 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             logger.exception("turning the digest on from the Home tab failed")
         await conversation.publish_home(key)
 
-    async def turn_off(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def turn_off(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await digest_reply(services, DigestOff(), key, None)
         await conversation.publish_home(key)
 
-    async def include_empty(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def include_empty(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await set_personal_options(
             services.store, key, include_empty=action.get("value") == TOGGLE_ON
         )
         await conversation.publish_home(key)
 
-    async def skip_weekends(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def skip_weekends(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await set_personal_options(
             services.store, key, skip_weekends=action.get("value") == TOGGLE_ON
         )

@@ -13,7 +13,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
 from bot.conversation import Conversation
@@ -29,28 +29,32 @@ logger = logging.getLogger(__name__)
 def register(app: AsyncApp, conversation: Conversation) -> None:
     store = conversation.services.store
 
-    async def remind_on(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def remind_on(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         with contextlib.suppress(NotLinked, ReconnectRequired):  # the Home offers Connect
             await turn_reminders_on(conversation.services, key, None)
         await conversation.publish_home(key)
 
-    async def remind_off(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def remind_off(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await store.set_reminders(key, None)
         await conversation.publish_home(key)
 
-    async def end_nudge(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def end_nudge(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         await store.set_end_nudge(key, action.get("value") == TOGGLE_ON)
         await conversation.publish_home(key)
 
-    async def notice_kind(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def notice_kind(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
-        key, _ = clicked(body)
+        key, _ = clicked(body, context)
         kind, _, state = str(action.get("value") or "").partition(":")
         if kind not in CHANGE_KINDS or state not in (TOGGLE_ON, TOGGLE_OFF):
             logger.info("ignored a change-notice toggle with an unknown value")

@@ -11,26 +11,26 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
 from bot.clustermarket.tokens import UserKey
 from bot.conversation import Asked, Conversation
+from bot.listeners.people import person
 from bot.render import Reply
 from bot.render.actions import CHOOSE, MORE, SHARE
 
 
-def clicked(body: dict[str, Any]) -> tuple[UserKey, str | None]:
+def clicked(body: dict[str, Any], context: AsyncBoltContext) -> tuple[UserKey, str | None]:
     """Who clicked, and in which channel."""
     user = body.get("user") or {}
-    team_id = (body.get("team") or {}).get("id") or user.get("team_id") or ""
     channel = (body.get("channel") or {}).get("id")
-    return UserKey(team_id, user["id"]), channel
+    return person(context, user["id"]), channel
 
 
-def clicked_in(body: dict[str, Any]) -> Asked:
+def clicked_in(body: dict[str, Any], context: AsyncBoltContext) -> Asked:
     """Who clicked, in which channel and thread (so a "which one?" answered in a thread
     becomes what the thread is about)."""
-    key, channel = clicked(body)
+    key, channel = clicked(body, context)
     container = body.get("container") or {}
     thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
     return Asked(key, channel, thread_ts=thread_ts if isinstance(thread_ts, str) else None)
@@ -38,10 +38,14 @@ def clicked_in(body: dict[str, Any]) -> Asked:
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
     async def share(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
-        key, channel = clicked(body)
+        key, channel = clicked(body, context)
         shared = await conversation.share(action.get("value") or "", Asked(key, channel))
         await respond(
             text=shared.reply.text,
@@ -56,7 +60,9 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     app.action(re.compile(f"^{re.escape(CHOOSE)}:"))(replace_with_rerun)
 
 
-Listener = Callable[[AsyncAck, dict[str, Any], dict[str, Any], AsyncRespond], Awaitable[None]]
+Listener = Callable[
+    [AsyncAck, dict[str, Any], dict[str, Any], AsyncRespond, AsyncBoltContext], Awaitable[None]
+]
 
 
 def private_answer(
@@ -66,10 +72,14 @@ def private_answer(
     place of the message (More, "which one?") or below it (Details)."""
 
     async def listener(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
-        reply = await answer(action.get("value") or "", clicked_in(body))
+        reply = await answer(action.get("value") or "", clicked_in(body, context))
         await respond(
             text=reply.text,
             blocks=reply.blocks,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.conversation import Conversation
+from bot.listeners.people import person
 from bot.notify.unfurls import unfurl_links
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
-    async def unfurl(event: dict[str, Any], body: dict[str, Any]) -> None:
-        team_id = str(body.get("team_id") or event.get("team") or "")
-        await unfurl_links(conversation.services, event, team_id)
+    async def unfurl(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        user = event.get("user")
+        if isinstance(user, str):
+            await unfurl_links(conversation.services, event, person(context, user))
 
     app.event("link_shared")(unfurl)

@@ -15,8 +15,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
-from bot.clustermarket.tokens import UserKey
 from bot.conversation import Asked, Conversation
+from bot.listeners.people import person
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +48,13 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     ) -> None:
         if not is_from_a_person(event):
             return
-        team_id = body.get("team_id") or event.get("team") or ""
-        if not await conversation.first_sight(team_id, str(body.get("event_id") or "")):
+        key = person(context, event["user"])
+        if not await conversation.first_sight(key.team_id, str(body.get("event_id") or "")):
             logger.info("event %s already answered; ignoring Slack's retry", body.get("event_id"))
             return
         thread_ts = event.get("thread_ts")
         asked = Asked(
-            key=UserKey(team_id, event["user"]),
+            key=key,
             channel_id=event.get("channel"),
             thread_ts=(thread_ts or event.get("ts")) if in_channel else thread_ts,
             audience="channel" if in_channel else "private",
