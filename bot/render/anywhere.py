@@ -25,6 +25,7 @@ from bot.render.limits import MAX_SECTION_TEXT, clip_lines
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import clock, escape, one_line, plural, zone_name
 from bot.render.views import InstrumentFree
+from bot.render.weblinks import WebLinks, equipment_url, linked
 
 SLOTS_SHOWN = 3  # free slots listed per instrument before "+N more"
 _ORDER: tuple[Standing, ...] = (
@@ -93,11 +94,11 @@ def _detail(row: InstrumentFree, kind: Standing, tz: dt.tzinfo, today: dt.date |
     return ""
 
 
-def _line(row: InstrumentFree, detail: str, twins: set[str]) -> str:
-    """One instrument: its name (with its lab when another lab has one of the same name),
-    then `detail`."""
+def _line(row: InstrumentFree, detail: str, twins: set[str], links: WebLinks | None) -> str:
+    """One instrument: its name (linked to its page; with its lab when another lab has one
+    of the same name), then `detail`."""
     entry = row.entry
-    name = f"*{escape(one_line(entry.name))}*"
+    name = f"*{linked(escape(one_line(entry.name)), equipment_url(links, entry.id))}*"
     if one_line(entry.name) in twins and entry.lab is not None:
         name += f" · {escape(one_line(entry.lab.name))}"
     return f"•  {name}" + (f" — {escape(detail)}" if detail else "")
@@ -146,7 +147,8 @@ def what_is_free_reply(
     names: dict[Standing, list[str]] = {}
     for row in rows:
         kind = standing(row, when)
-        grouped.setdefault(kind, []).append(_line(row, _detail(row, kind, tz, today), twins))
+        line = _line(row, _detail(row, kind, tz, today), twins, ctx.links)
+        grouped.setdefault(kind, []).append(line)
         names.setdefault(kind, []).append(one_line(row.entry.name))
     free = [*names.get("free", []), *names.get("free_window", [])]
     lead = f"{len(free)} of {plural(len(rows), 'instrument')} free {phrase}."

@@ -14,6 +14,7 @@ from bot.render.choices import MAX_CHOICES
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import escape, one_line
 from bot.render.views import EquipmentEntry, GroupEntry
+from bot.render.weblinks import equipment_url, open_line
 
 
 def _lab(entry: EquipmentEntry) -> str:
@@ -36,7 +37,9 @@ def _reply(
     """The sentence (plain words; bold marks what was asked) under the instrument's name."""
     bold, plain = said
     head = [kit.header(f"🔬 {one_line(entry.name)}")]
-    return finish(ctx, escape(plain), [*head, kit.section(bold)], buttons=buttons, share=known)
+    web = open_line(equipment_url(ctx.links, entry.id))
+    blocks = [*head, kit.section(bold), *([kit.context(web)] if web else [])]
+    return finish(ctx, escape(plain), blocks, buttons=buttons, share=known)
 
 
 def _one_fact(

@@ -13,13 +13,18 @@ from render_samples import LONDON, NANODROP, at, booking, buttons, check
 from bot.answers.free_time import availability
 from bot.digest.compose import day_window, personal_digest
 from bot.notify.snapshot import SeenBooking
+from bot.questions.intents import WhatIsFree
+from bot.questions.when import When
+from bot.render.anywhere import what_is_free_reply
 from bot.render.digest import personal_digest_message
 from bot.render.equipment import equipment_list_reply
+from bot.render.facts import room_reply
 from bot.render.home import home_view
 from bot.render.notices import notice_message
 from bot.render.reminders import NotifySummary, notify_home_blocks
 from bot.render.reply import RenderContext, Reply
 from bot.render.unfurls import instrument_unfurl
+from bot.render.views import Availability, InstrumentFree
 from bot.render.weblinks import WebLinks, linked
 
 LINKS = WebLinks("https://app.clustermarket.test")
@@ -130,6 +135,13 @@ def test_answers_digests_and_the_home_tab_link_to_the_web_app() -> None:
         links=LINKS,
     )
     assert "/bookings/77|" in str(home)
+    window = day_window(dt.date(2026, 3, 25), LONDON)
+    free = RenderContext(now=NOW, links=LINKS, intent=WhatIsFree(When()))
+    anywhere = what_is_free_reply(
+        [InstrumentFree(NANODROP, Availability(window))], window, LONDON, free
+    )
+    assert "<https://app.clustermarket.test/equipment/4105|NanoDrop One>" in check(anywhere)
+    assert "/equipment/4105|" in check(room_reply(NANODROP, "G.12", ctx))
     assert "app.clustermarket.test" not in check(
         equipment_list_reply([(None, [NANODROP])], RenderContext())
     )
