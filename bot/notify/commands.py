@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypeGuard, assert_never
 
-from bot.clustermarket.errors import NotLinked, ReconnectRequired
+from bot.clustermarket.errors import NotLinked
 from bot.clustermarket.tokens import UserKey
 from bot.digest.slack_io import is_member, open_dm
-from bot.digest.subscribing import in_channel
+from bot.digest.subscribing import in_channel, working_link
 from bot.notify import reading
 from bot.notify.sending import slack_for
 from bot.notify.snapshot import SeenBooking, Snapshot
@@ -55,15 +55,6 @@ def is_notify_intent(intent: Intent) -> TypeGuard[NotifyIntent]:
     return isinstance(intent, NOTIFY_INTENTS)
 
 
-async def _linked(store: Store, key: UserKey) -> Link:
-    link = await store.get_link(key)
-    if link is None:
-        raise NotLinked("this Slack user has not connected a Clustermarket account")
-    if link.status != "active":
-        raise ReconnectRequired("the Clustermarket connection must be renewed")
-    return link
-
-
 async def notify_summary(store: Store, key: UserKey) -> NotifySummary:
     """A person's settings and the watches they set up."""
     prefs = await store.notify_prefs(key)
@@ -92,7 +83,7 @@ async def turn_reminders_on(services: Services, key: UserKey, minutes: int | Non
     """Reminders on (the lead time asked, else the current one, else 15); False when Slack
     will not open a DM to send them in."""
     store = services.store
-    await _linked(store, key)
+    await working_link(store, key)
     dm = await open_dm(await slack_for(services, key), key.user_id)
     if dm is None:
         return False
@@ -156,7 +147,7 @@ async def _watch(
     services: Services, intent: Watch, key: UserKey, channel_id: str, ctx: RenderContext
 ) -> Reply:
     store = services.store
-    await _linked(store, key)
+    await working_link(store, key)
     found = await reading.find_instrument(services, key, intent.equipment, ctx_for(ctx, intent))
     if isinstance(found, Reply):
         return found

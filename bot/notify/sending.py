@@ -177,16 +177,17 @@ class NoticeSender:
         except _FAILURES as error:
             text = describe(error)
             logger.warning("%s notice for %s failed: %s", claim.kind, claim.user_id, text)
-            await store.fail_notice(claim.key, text, now=now)
-            report.failed += 1
-            report.errors.append(text)
-            record_notification("failed")
+            await self._failed(claim, text, now, report)
         except Exception:
             logger.exception("%s notice failed unexpectedly", claim.kind)
-            await store.fail_notice(claim.key, "unexpected error (see the log)", now=now)
-            report.failed += 1
-            report.errors.append("unexpected error")
-            record_notification("failed")
+            await self._failed(claim, "unexpected error (see the log)", now, report)
+
+    async def _failed(self, notice: Notice, why: str, now: dt.datetime, report: SendReport) -> None:
+        """Mark it failed (a later run retries it after a backoff), and count it."""
+        await self.services.store.fail_notice(notice.key, why, now=now)
+        report.failed += 1
+        report.errors.append(why)
+        record_notification("failed")
 
     async def _send(
         self,
