@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.answers import Asker, Question, is_question
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
-from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
-from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
+from bot.digest.commands import digest_reply, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
+from bot.failures import failure_line
+from bot.home_tab import HomeTab
 from bot.linking import LinkResult, unlink
+from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
     Bookings,
@@ -39,13 +40,13 @@ from bot.render import (
     connect_prompt,
     connected_message,
     disconnected_message,
-    home_view,
     not_connected_message,
     shared_by,
     unexpected_error_reply,
 )
 from bot.render.errors import error_reply
 from bot.services import Services
+from bot.slack_posts import post_ephemeral, post_message
 from bot.slack_users import user_zone
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class Asked:
     thread_ts: str | None = None
     audience: Audience = "private"
     page: int = 0
+    deadline: float | None = None
+    """Seconds the asker waits for the real answer; None: the conversation's answer_deadline."""
 
 
 @dataclass(frozen=True)
@@ -84,16 +87,29 @@ PERSONAL_INTENTS = (Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, D
 
 
 ANSWER_DEADLINE = 20.0
-"""Seconds a person waits at most: after that they hear Clustermarket is slow, not silence."""
+"""Seconds a slash command's asker waits at most: then they hear Clustermarket is slow, not
+silence. (Mentions, DMs and Home hear a note sooner and get the answer later: `patience`.)"""
 
 
 class Conversation:
-    def __init__(self, services: Services, *, answer_deadline: float = ANSWER_DEADLINE) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        answer_deadline: float = ANSWER_DEADLINE,
+        slow_note_after: float = SLOW_NOTE_AFTER,
+        late_answer_limit: float = LATE_ANSWER_LIMIT,
+    ) -> None:
         self.services = services
         self.answer_deadline = answer_deadline
+        self.slow_note_after = slow_note_after
+        self.late_answer_limit = late_answer_limit
         self.command = services.settings.SLACK_COMMAND
-        self._home_locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
+        self.home = HomeTab(
+            services,
+            command=self.command,
+            slow_note_after=slow_note_after,
+            late_limit=late_answer_limit,
         )
 
     async def reply(self, intent: Intent, asked: Asked) -> Reply:
@@ -102,8 +118,8 @@ class Conversation:
             return await self._reply(intent, asked)
         except (NotLinked, ReconnectRequired) as missing:
             return self._connect_prompt(missing, asked.key, None)
-        except Exception:
-            logger.exception("answering %s failed", type(intent).__name__)
+        except Exception as error:
+            logger.error("answering %s failed: %s", type(intent).__name__, failure_line(error))
             return unexpected_error_reply(self.command)
 
     async def _reply(self, intent: Intent, asked: Asked) -> Reply:
@@ -130,13 +146,12 @@ class Conversation:
             audience=asked.audience,
             page=asked.page,
         )
+        deadline = asked.deadline if asked.deadline is not None else self.answer_deadline
         try:
-            async with asyncio.timeout(self.answer_deadline):
+            async with asyncio.timeout(deadline):
                 return await self.services.answerer.answer(question, asker)
         except TimeoutError:
-            logger.warning(
-                "answering %s took over %.0f s", type(question).__name__, self.answer_deadline
-            )
+            logger.warning("answering %s took over %.0f s", type(question).__name__, deadline)
             return error_reply("slow", self.command)
         except (NotLinked, ReconnectRequired) as missing:
             if isinstance(missing, ReconnectRequired):
@@ -231,9 +246,8 @@ class Conversation:
         key = result.key
         self.services.answerer.forget(key)
         await on_linked(self.services, key)
-        slack = self.services.slack
         hello = connected_message(result.name or "your account", self.command)
-        await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
+        await post_message(self.services.slack, key.user_id, hello)
         if result.resume:
             await self._answer_resumed(key, result.resume)
         await self.publish_home(key)
@@ -250,51 +264,14 @@ class Conversation:
         in_thread = isinstance(channel, str) and isinstance(thread_ts, str)
         asked = Asked(key=key, channel_id=channel if isinstance(channel, str) else None, page=page)
         reply = await self.reply(intent, asked)
+        slack = self.services.slack
         if in_thread:
-            await self.services.slack.chat_postEphemeral(
-                channel=str(channel),
-                user=key.user_id,
-                thread_ts=str(thread_ts),
-                text=reply.text,
-                blocks=reply.blocks,
-            )
+            await post_ephemeral(slack, str(channel), key.user_id, reply, thread_ts=str(thread_ts))
         else:
-            await self.services.slack.chat_postMessage(
-                channel=key.user_id, text=reply.text, blocks=reply.blocks
-            )
+            await post_message(slack, key.user_id, reply)
 
     # -- App Home -----------------------------------------------------------------------------
 
     async def publish_home(self, key: UserKey) -> None:
-        """Build the user's Home tab and publish it; a Clustermarket hiccup shows no bookings.
-
-        One at a time per user, so a slow refresh that started before a change (a disconnect,
-        a digest toggle) cannot land after it and show the old state.
-        """
-        lock = self._home_locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            await self._publish_home(key)
-
-    async def _publish_home(self, key: UserKey) -> None:
-        services = self.services
-        link = services.store.get_link(key)
-        zone = await user_zone(services.slack, services.store, key)
-        now = datetime.now(UTC)
-        upcoming: list[Booking] = []
-        active = link is not None and link.status == "active"
-        if active:
-            try:
-                upcoming = await services.answerer.next_bookings(key, now)
-            except ClustermarketError as failure:
-                logger.warning("next bookings for the Home tab: %s", type(failure).__name__)
-        view = home_view(
-            linked_as=link.cm_user_name if link is not None else None,
-            broken=link is not None and not active,
-            connect_url=None if active else services.tickets.url(key),
-            next_bookings=upcoming,
-            tz_name=zone.key if zone is not None else "UTC",
-            now=now,
-            digest=digest_summary(services.store, key),
-            command=self.command,
-        )
-        await services.slack.views_publish(user_id=key.user_id, view=view)
+        """Build the user's Home tab and publish it (see `HomeTab`)."""
+        await self.home.publish(key)

@@ -8,13 +8,16 @@ from collections.abc import Awaitable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 from bot.config import OAUTH_CALLBACK_PATH
 from bot.conversation import Conversation
+from bot.failures import failure_line
 from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
 from bot.pages import Page, link_page, render, ticket_page, unavailable_page
+from bot.slack_gate import Refusal, bolt_request, refused
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +60,16 @@ class BotServer:
         self.conversation = conversation
         self.services = conversation.services
         self.bolt = bolt
+        self._verifier: SignatureVerifier | None = None
         self._background: set[asyncio.Task[None]] = set()
 
     def web_app(self, *, slack_events: bool = True) -> web.Application:
         app = web.Application()
         if slack_events:
+            secret = self.services.settings.SLACK_SIGNING_SECRET
+            if secret is None or not secret.get_secret_value().strip():
+                raise ValueError("SLACK_SIGNING_SECRET is needed to take Slack's requests")
+            self._verifier = SignatureVerifier(secret.get_secret_value())
             app.router.add_post(SLACK_EVENTS_PATH, self.slack_events)
         app.router.add_get(CONNECT_PATH, self.connect)
         app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
@@ -70,9 +78,18 @@ class BotServer:
         return app
 
     async def slack_events(self, request: web.Request) -> web.Response:
-        """Bolt verifies the signature (401 and nothing done when it fails) and dispatches."""
-        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        """Signature and shape first (`slack_gate`: 401 or 400, nothing done), then Bolt."""
+        assert self._verifier is not None
+        body = await request.read()
+        refusal = refused(self._verifier, body, request.headers)
+        if refusal is not None:
+            logger.info("refused a request to %s: %s", SLACK_EVENTS_PATH, refusal.reason)
+            return web.Response(status=refusal.status, text=refusal.reason)
+        taken = bolt_request(body, request.query_string, request.headers)
+        if isinstance(taken, Refusal):
+            logger.info("refused a request to %s: %s", SLACK_EVENTS_PATH, taken.reason)
+            return web.Response(status=taken.status, text=taken.reason)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(taken))
 
     async def connect(self, request: web.Request) -> web.StreamResponse:
         """A clicked connect button: mint the OAuth state now and send the browser on."""
@@ -86,8 +103,8 @@ class BotServer:
             )
         except TicketError:
             return _html(ticket_page(command))
-        except Exception:
-            logger.exception("could not start account linking")
+        except Exception as error:
+            logger.error("could not start account linking: %s", failure_line(error))
             return _html(unavailable_page(command))
         raise web.HTTPFound(url, headers={"Cache-Control": "no-store"})
 
@@ -120,8 +137,8 @@ class BotServer:
         async def guarded() -> None:
             try:
                 await work
-            except Exception:
-                logger.exception("background work after linking failed")
+            except Exception as error:
+                logger.error("background work after linking failed: %s", failure_line(error))
 
         task = asyncio.create_task(guarded())
         self._background.add(task)

@@ -5,17 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers import Answerer
 from bot.clustermarket.client import ClustermarketClient
 from bot.config import Settings
 from bot.linking import ConnectTickets
+from bot.slack_posts import retry_handlers
 from bot.store import Store
 
 
@@ -25,11 +21,7 @@ def slack_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(),
     )
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clustermarket.tokens import UserKey
+from bot.slack_posts import SlackFailure, loggable_id, slack_error
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -32,11 +31,8 @@ async def user_zone(slack: AsyncWebClient, store: Store, key: UserKey) -> ZoneIn
 async def _fetch_zone(slack: AsyncWebClient, key: UserKey) -> str | None:
     try:
         response = await slack.users_info(user=key.user_id)
-    except SlackApiError as error:
-        logger.warning("users.info failed for %s: %s", key.user_id, error.response.get("error"))
-        return None
-    except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-        logger.warning("users.info failed for %s: %s", key.user_id, type(error).__name__)
+    except SlackFailure as error:
+        logger.warning("users.info failed for %s: %s", loggable_id(key.user_id), slack_error(error))
         return None
     user = response.get("user") or {}
     name = user.get("tz") if isinstance(user, dict) else None

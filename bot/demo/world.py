@@ -25,6 +25,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
+from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.sandbox.browser import submit_authorize_page
@@ -71,6 +72,8 @@ class World:
         database_path: Path | None = None,
         client_options: dict[str, Any] | None = None,
         answer_deadline: float = ANSWER_DEADLINE,
+        slow_note_after: float = SLOW_NOTE_AFTER,
+        late_answer_limit: float = LATE_ANSWER_LIMIT,
     ) -> None:
         self.sandbox = Sandbox(today=today, knobs=knobs)
         self.fake = FakeSlack()
@@ -81,6 +84,8 @@ class World:
         self._database_path = database_path
         self._client_options = client_options or {}
         self._answer_deadline = answer_deadline
+        self._slow_note_after = slow_note_after
+        self._late_answer_limit = late_answer_limit
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._runner: web.AppRunner | None = None
         self.browser = httpx.AsyncClient(timeout=30.0)
@@ -109,7 +114,12 @@ class World:
             PORT=port,
         )
         self.services = Services.build(self.settings, **self._client_options)
-        self.conversation = Conversation(self.services, answer_deadline=self._answer_deadline)
+        self.conversation = Conversation(
+            self.services,
+            answer_deadline=self._answer_deadline,
+            slow_note_after=self._slow_note_after,
+            late_answer_limit=self._late_answer_limit,
+        )
         self.bolt = build_app(self.conversation)
         self.server = BotServer(self.conversation, self.bolt)
         self._runner = runner_for(self.server.web_app())

@@ -108,3 +108,13 @@ def reply_for_error(
     """The kind reply for `error`, with the wait Clustermarket asked for when rate-limited."""
     retry_after = error.retry_after if isinstance(error, RateLimited) else None
     return error_reply(error_kind(error), command, retry_after=retry_after, ctx=ctx)
+
+
+SLOW_NOTE = "⏳ Clustermarket is slow, still working…"
+
+
+def still_working_reply(command: str = DEFAULT_COMMAND) -> Reply:
+    """The note a person sees while a slow Clustermarket keeps the answer waiting; the answer
+    replaces or follows it."""
+    blocks = [kit.section(SLOW_NOTE), kit.context("The answer will show up here when it comes.")]
+    return simple(RenderContext(command=command), SLOW_NOTE, blocks)

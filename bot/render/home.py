@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clustermarket.models import Booking
@@ -14,6 +14,7 @@ from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
 from bot.render.digest import digest_home_blocks
+from bot.render.errors import SLOW_NOTE
 from bot.render.limits import MAX_VIEW_BLOCKS
 from bot.render.text import (
     category_label,
@@ -31,6 +32,9 @@ Block = dict[str, Any]
 MAX_HOME_BOOKINGS = 10
 MAX_HOME_CHANNELS = 20
 _CHANNEL_ID = re.compile(r"[A-Z0-9]{2,32}")
+
+BookingsState = Literal["shown", "slow", "unavailable"]
+"""Whether the next bookings are known, still coming from a slow Clustermarket, or failed."""
 
 
 def _zone(name: str) -> dt.tzinfo:
@@ -131,6 +135,7 @@ def home_view(
     now: dt.datetime,
     digest: DigestSummary | None,
     command: str = DEFAULT_COMMAND,
+    bookings_state: BookingsState = "shown",
 ) -> dict[str, Any]:
     """The Home tab view (`views.publish`): at most 100 blocks."""
     tz = _zone(tz_name)
@@ -143,7 +148,13 @@ def home_view(
     blocks.append(kit.context(f"Times in {shown_zone}  ·  updated {local_now:%H:%M}"))
     if linked_as is not None and not broken:
         blocks += [kit.divider(), kit.section("*📅 Your next bookings*")]
-        if next_bookings:
+        if bookings_state == "slow":
+            blocks.append(kit.context(SLOW_NOTE))
+        elif bookings_state == "unavailable":
+            blocks.append(
+                kit.context("Clustermarket didn't answer just now.  Refresh to try again.")
+            )
+        elif next_bookings:
             shown = next_bookings[:MAX_HOME_BOOKINGS]
             blocks += [_booking(booking, tz, local_now.date()) for booking in shown]
             if len(next_bookings) > MAX_HOME_BOOKINGS:

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.conversation import Conversation
-from bot.listeners.actions.rerun import clicked
+from bot.listeners.payloads import clicker
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
 
 
@@ -18,14 +18,16 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
 
     async def disconnect(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        key, _ = clicked(body)
-        await conversation.disconnect(key)
-        await conversation.publish_home(key)
+        who = clicker(body)
+        if who is not None:
+            await conversation.disconnect(who[0])
+            await conversation.publish_home(who[0])
 
     async def refresh(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        key, _ = clicked(body)
-        await conversation.publish_home(key)
+        who = clicker(body)
+        if who is not None:
+            await conversation.publish_home(who[0])
 
     app.action(CONNECT)(acknowledge_link)
     app.action(DISCONNECT)(disconnect)

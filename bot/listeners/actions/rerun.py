@@ -7,50 +7,47 @@ channel: no emails, notes or costs.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.clustermarket.tokens import UserKey
 from bot.conversation import Asked, Conversation
+from bot.listeners.payloads import clicker, text_at
 from bot.render.actions import CHOOSE, MORE, SHARE
+from bot.slack_posts import respond
 
-
-def clicked(body: dict[str, Any]) -> tuple[UserKey, str | None]:
-    """Who clicked, and in which channel."""
-    user = body.get("user") or {}
-    team_id = (body.get("team") or {}).get("id") or user.get("team_id") or ""
-    channel = (body.get("channel") or {}).get("id")
-    return UserKey(team_id, user["id"]), channel
+logger = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
-    async def share(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        key, channel = clicked(body)
-        shared = await conversation.share(action.get("value") or "", Asked(key, channel))
+        who, response_url = clicker(body), text_at(body, "response_url")
+        if who is None or response_url is None:
+            logger.warning("a Share click without a user or response_url: ignored")
+            return
+        key, channel = who
+        shared = await conversation.share(text_at(action, "value") or "", Asked(key, channel))
         await respond(
-            text=shared.reply.text,
-            blocks=shared.reply.blocks,
+            response_url,
+            shared.reply,
             response_type="in_channel" if shared.public else "ephemeral",
             replace_original=False,
         )
 
     async def replace_with_rerun(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
     ) -> None:
         await ack()
-        key, channel = clicked(body)
-        reply = await conversation.rerun(action.get("value") or "", Asked(key, channel))
-        await respond(
-            text=reply.text,
-            blocks=reply.blocks,
-            response_type="ephemeral",
-            replace_original=True,
-        )
+        who, response_url = clicker(body), text_at(body, "response_url")
+        if who is None or response_url is None:
+            logger.warning("a More or choice click without a user or response_url: ignored")
+            return
+        key, channel = who
+        reply = await conversation.rerun(text_at(action, "value") or "", Asked(key, channel))
+        await respond(response_url, reply, replace_original=True)
 
     app.action(SHARE)(share)
     app.action(MORE)(replace_with_rerun)

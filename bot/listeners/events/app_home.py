@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.clustermarket.tokens import UserKey
 from bot.conversation import Conversation
+from bot.listeners.payloads import text_at
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
-    async def publish_home(event: dict[str, Any], context: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
+    async def publish_home(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        user_id, team_id = text_at(event, "user"), text_at(context, "team_id")
+        if event.get("tab", "home") != "home" or user_id is None or team_id is None:
             return
-        key = UserKey(context["team_id"], event["user"])
-        await conversation.publish_home(key)
+        await conversation.publish_home(UserKey(team_id, user_id))
 
     app.event("app_home_opened")(publish_home)
