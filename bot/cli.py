@@ -10,9 +10,10 @@ from collections.abc import Sequence
 
 from cryptography.fernet import Fernet
 
-from bot.config import SettingsError, load_settings
+from bot.config import SettingsError, load_settings, serve_settings_problems
 from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments, run_due_command
+from bot.health import store_problems
 from bot.sandbox import SandboxKnobs, run_sandbox
 from bot.serve import serve
 from bot.store import Store, StoreError
@@ -30,8 +31,11 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def _serve(_: argparse.Namespace) -> int:
-    settings = load_settings()
-    settings.require_for_serve()
+    """Refuse to start, naming every problem at once, or serve until stopped."""
+    settings, problems = serve_settings_problems()
+    problems += store_problems(settings)
+    if problems:
+        raise SettingsError(*problems)
     asyncio.run(serve(settings))
     return 0
 
@@ -129,7 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code: int = args.run(args)
-    except (SettingsError, StoreError) as error:
+    except SettingsError as error:
+        for problem in error.problems:
+            print(f"cmbot: {problem}", file=sys.stderr)
+        return 2
+    except StoreError as error:
         print(f"cmbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

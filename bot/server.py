@@ -15,7 +15,9 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import OAUTH_CALLBACK_PATH
 from bot.conversation import Conversation
 from bot.failures import failure_line
+from bot.health import Health
 from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
+from bot.listening import KEEPALIVE_SECONDS
 from bot.pages import Page, link_page, render, ticket_page, unavailable_page
 from bot.slack_gate import Refusal, bolt_request, refused
 
@@ -48,18 +50,29 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
         )
 
 
-def runner_for(app: web.Application) -> web.AppRunner:
-    """An AppRunner for the bot's routes with the query-free access log."""
-    return web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
+def runner_for(
+    app: web.Application, *, keepalive_timeout: float = KEEPALIVE_SECONDS
+) -> web.AppRunner:
+    """An AppRunner for the bot's routes: the query-free access log, idle connections closed
+    after `keepalive_timeout` (start it with `bot.listening.listen`, which caps them)."""
+    return web.AppRunner(
+        app, access_log_class=PathOnlyAccessLogger, keepalive_timeout=keepalive_timeout
+    )
 
 
 class BotServer:
-    """Routes for one process; `slack_events=False` in Socket Mode, where Slack uses the socket."""
+    """Routes for one process; `slack_events=False` in Socket Mode, where Slack uses the socket.
 
-    def __init__(self, conversation: Conversation, bolt: AsyncApp) -> None:
+    `health` knows the process's parts (`cmbot serve` adds the scheduler and the socket).
+    """
+
+    def __init__(
+        self, conversation: Conversation, bolt: AsyncApp, *, health: Health | None = None
+    ) -> None:
         self.conversation = conversation
         self.services = conversation.services
         self.bolt = bolt
+        self.health = health or Health(self.services.store, self.services.slack)
         self._verifier: SignatureVerifier | None = None
         self._background: set[asyncio.Task[None]] = set()
 
@@ -123,13 +136,9 @@ class BotServer:
         return _html(link_page(result.outcome, command=command, name=result.name))
 
     async def healthz(self, _: web.Request) -> web.Response:
-        try:
-            database_ok = self.services.store.ping()
-        except Exception:
-            database_ok = False
-        if not database_ok:
-            return web.json_response({"status": "error", "database": "unavailable"}, status=503)
-        return web.json_response({"status": "ok", "database": "ok"})
+        """200 and {"status": "ok", part: "ok"…}, or 503 naming the failing parts."""
+        healthy, body = await self.health.report()
+        return web.json_response(body, status=200 if healthy else 503)
 
     def _in_background(self, work: Awaitable[None]) -> None:
         """Run after the page is answered; keep a reference so the task is not collected."""

@@ -407,6 +407,29 @@ class Store:
             self._lock.release()
         return rows == [{"ok": 1}]
 
+    def verify_key(self) -> None:
+        """TokenDecryptionError unless every stored token decrypts with the configured keys.
+
+        A stand-in until the store keeps an encrypted canary (the storage rework)."""
+        for row in self._all("SELECT access_token, refresh_token FROM links"):
+            for stored in (row["access_token"], row["refresh_token"]):
+                if stored is not None:
+                    self._decrypt(stored)
+
+    def check_writable(self) -> None:
+        """StoreError unless a write goes through (one that changes nothing, rolled back).
+
+        A stand-in until the storage rework provides the real check."""
+        try:
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("UPDATE schema_migrations SET applied_at = applied_at")
+                finally:
+                    self._db.rollback()
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot write the database at {self._path}: {error}") from None
+
     @property
     def schema_version(self) -> int:
         with self._lock:

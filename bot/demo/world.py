@@ -25,6 +25,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
+from bot.listening import listen
 from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
@@ -124,7 +125,7 @@ class World:
         self.server = BotServer(self.conversation, self.bolt)
         self._runner = runner_for(self.server.web_app())
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        await listen(self._runner, "127.0.0.1", port)
         self.slack = SlackRequester(self.base_url + SLACK_EVENTS_PATH, SIGNING_SECRET, self.fake)
 
     async def stop(self) -> None:

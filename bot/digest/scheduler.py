@@ -52,6 +52,9 @@ class DigestScheduler:
         self._stopping = asyncio.Event()
         self.last_report: DigestReport | None = None
         self.runs = 0
+        self.started_at: dt.datetime | None = None
+        self.last_tick_at: dt.datetime | None = None
+        """When the last tick finished (a failed run too): /healthz tells a stuck loop by it."""
 
     @property
     def running(self) -> bool:
@@ -62,6 +65,7 @@ class DigestScheduler:
         if self.running:
             return
         self._stopping = asyncio.Event()
+        self.started_at = self._clock()
         self._task = asyncio.create_task(self._loop(), name="digest-scheduler")
 
     async def stop(self) -> None:
@@ -98,3 +102,4 @@ class DigestScheduler:
             if self._stopping.is_set():
                 return
             await self.tick()
+            self.last_tick_at = self._clock()
