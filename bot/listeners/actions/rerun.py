@@ -21,17 +21,24 @@ from bot.slack_posts import respond
 logger = logging.getLogger(__name__)
 
 
+def _asked(body: dict[str, Any], what: str) -> tuple[Asked, str] | None:
+    """Who clicked where, and the response URL for the answer; None (logged) if not given."""
+    who, response_url = clicker(body), text_at(body, "response_url")
+    if who is None or response_url is None:
+        logger.warning("a %s click without a user or response_url: ignored", what)
+        return None
+    return Asked(*who), response_url
+
+
 def register(app: AsyncApp, conversation: Conversation) -> None:
     async def share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        who, response_url = clicker(body), text_at(body, "response_url")
-        if who is None or response_url is None:
-            logger.warning("a Share click without a user or response_url: ignored")
+        clicked = _asked(body, "Share")
+        if clicked is None:
             return
-        key, channel = who
-        shared = await conversation.share(text_at(action, "value") or "", Asked(key, channel))
+        shared = await conversation.share(text_at(action, "value") or "", clicked[0])
         await respond(
-            response_url,
+            clicked[1],
             shared.reply,
             response_type="in_channel" if shared.public else "ephemeral",
             replace_original=False,
@@ -41,13 +48,10 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
     ) -> None:
         await ack()
-        who, response_url = clicker(body), text_at(body, "response_url")
-        if who is None or response_url is None:
-            logger.warning("a More or choice click without a user or response_url: ignored")
-            return
-        key, channel = who
-        reply = await conversation.rerun(text_at(action, "value") or "", Asked(key, channel))
-        await respond(response_url, reply, replace_original=True)
+        clicked = _asked(body, "More or choice")
+        if clicked is not None:
+            reply = await conversation.rerun(text_at(action, "value") or "", clicked[0])
+            await respond(clicked[1], reply, replace_original=True)
 
     app.action(SHARE)(share)
     app.action(MORE)(replace_with_rerun)

@@ -1,0 +1,104 @@
+"""`cmbot serve` at its edges, as a real process: it refuses bad settings with every problem
+at once, and hundreds of idle sockets do not take it down."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from test_serve import serve_environment
+
+from bot.clustermarket.tokens import TokenSet, UserKey
+from bot.demo.world import SIGNING_SECRET, free_port
+from bot.fake_slack import FakeSlack, SlackRequester
+from bot.sandbox import Sandbox
+from bot.store import Store
+
+
+@pytest.fixture
+async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
+    async with Sandbox() as sandbox, FakeSlack() as fake:
+        fake.add_user("U0ZOE", name="zoe", real_name="Zoë Ångström")
+        yield sandbox, fake
+
+
+async def serve(
+    environment: dict[str, str], folder: Path, before: Callable[[], None] | None = None
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=environment, cwd=str(folder),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=before,
+    )  # fmt: skip
+
+
+async def test_serve_refuses_an_empty_secret_a_wrong_key_and_a_bad_port_at_once(
+    upstreams: tuple[Sandbox, FakeSlack], tmp_path: Path
+) -> None:
+    """Each problem on its own line, all in one go, no traceback, nothing served."""
+    sandbox, fake = upstreams
+    database = tmp_path / "serve.db"
+    with Store(database, [Fernet.generate_key().decode()]) as earlier:  # another key's tokens
+        earlier.save_link(
+            UserKey("T0CMBOT", "U0ZOE"),
+            cm_user_id=15001,
+            cm_user_name="Zoë Ångström",
+            tokens=TokenSet("access", "refresh", None, "read_user"),
+        )
+    environment = serve_environment(sandbox, fake, free_port(), str(database))
+    environment.update(SLACK_SIGNING_SECRET="  ", PORT="eighty")
+    _, stderr = await (await serve(environment, tmp_path)).communicate()
+    lines = stderr.decode().strip().splitlines()
+    assert [line.split(":", 2)[1].strip().split(" ")[0] for line in lines] == [
+        "PORT",
+        "SLACK_SIGNING_SECRET",
+        "TOKEN_ENCRYPTION_KEY",
+    ], lines
+    assert "set but empty" in lines[1] and "cannot be decrypted" in lines[2]
+    assert "eighty" not in stderr.decode() and b"Traceback" not in stderr
+
+
+async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
+    upstreams: tuple[Sandbox, FakeSlack], tmp_path: Path
+) -> None:
+    """With 256 file descriptors, 400 idle connections: the oldest give way, /healthz and a
+    slash command are still answered (before the cap, accept() failed once they ran out)."""
+    sandbox, fake = upstreams
+    port = free_port()
+    environment = serve_environment(sandbox, fake, port, str(tmp_path / "serve.db"))
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+
+    def few_descriptors() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+
+    process = await serve(environment, tmp_path, few_descriptors)
+    idle: list[asyncio.StreamWriter] = []
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            for _ in range(100):
+                try:
+                    await http.get(f"http://127.0.0.1:{port}/healthz")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.1)
+            for _ in range(400):
+                idle.append((await asyncio.open_connection("127.0.0.1", port))[1])
+            health = await http.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200, health.text
+            slack = SlackRequester(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake)
+            assert (await slack.command("help", user_id="U0ZOE")).status_code == 200
+            await fake.wait_for(lambda: fake.responses)
+            await slack.aclose()
+    finally:
+        for writer in idle:
+            writer.close()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert b"Traceback" not in stderr
