@@ -31,6 +31,7 @@ from bot.clustermarket.errors import (
 )
 from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
+from bot.failures import failure_line
 from bot.questions.commands import (
     DEFAULT_COMMAND,
     Bookings,
@@ -177,8 +178,8 @@ class Answerer:
         except (ClustermarketError, TimeoutError) as error:
             logger.warning("answering %s: %s", type(intent).__name__, error)
             return reply_for_error(error, asker.command, ctx=ctx)
-        except Exception:
-            logger.exception("answering %s failed", type(intent).__name__)
+        except Exception as error:
+            logger.error("answering %s failed: %s", type(intent).__name__, failure_line(error))
             return error_reply("unexpected", asker.command, ctx=ctx)
 
     async def vocabulary(self, key: UserKey) -> Vocabulary:
