@@ -29,7 +29,12 @@ async def world() -> AsyncIterator[World]:
 
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    """What the posting module warned about during the test."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name == "bot.slack_posts"
+    ]
 
 
 async def mention(world: World, text: str) -> int:
