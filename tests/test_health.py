@@ -27,6 +27,7 @@ from bot.server import runner_for
 from bot.store import Store
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+WAIT = 30.0  # generous: a loaded test machine is slow, and waiting ends at the answer
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -126,7 +127,7 @@ async def test_the_scheduler_must_be_ticking(world: World, health: Health) -> No
     assert status == 503 and body["scheduler"] == "not running"
     scheduler.start()
     try:
-        await world.fake.wait_for(lambda: scheduler.last_tick_at)
+        await world.fake.wait_for(lambda: scheduler.last_tick_at, timeout=WAIT)
         status, body = await healthz(world)
     finally:
         await scheduler.stop()

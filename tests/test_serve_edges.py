@@ -21,6 +21,8 @@ from bot.fake_slack import FakeSlack, SlackRequester
 from bot.sandbox import Sandbox
 from bot.store import Store
 
+WAIT = 30.0  # generous: a loaded test machine is slow, and waiting ends at the answer
+
 
 @pytest.fixture
 async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
@@ -93,12 +95,12 @@ async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
             assert health.status_code == 200, health.text
             slack = SlackRequester(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake)
             assert (await slack.command("help", user_id="U0ZOE")).status_code == 200
-            await fake.wait_for(lambda: fake.responses)
+            await fake.wait_for(lambda: fake.responses, timeout=WAIT)
             await slack.aclose()
     finally:
         for writer in idle:
             writer.close()
         process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=WAIT)
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert b"Traceback" not in stderr

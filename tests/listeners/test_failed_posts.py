@@ -18,13 +18,14 @@ from bot.demo.world import World
 from bot.fake_slack import Message
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+WAIT = 30.0  # generous: a loaded test machine is slow, and waiting ends at the answer
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def world() -> AsyncIterator[World]:
     async with World(client_options={"backoff_base": 0.001, "backoff_cap": 0.01}) as running:
         await running.link(ZOE)
-        await running.fake.wait_for(lambda: running.fake.home_views.get(ZOE.user_id))
+        await running.fake.wait_for(lambda: running.fake.home_views.get(ZOE.user_id), timeout=WAIT)
         yield running
 
 
@@ -50,7 +51,7 @@ def thread_replies(world: World) -> list[Message]:
 
 
 async def calls_settled(world: World, method: str, count: int) -> None:
-    await world.fake.wait_for(lambda: len(world.fake.calls_to(method)) >= count)
+    await world.fake.wait_for(lambda: len(world.fake.calls_to(method)) >= count, timeout=WAIT)
 
 
 async def test_a_refused_channel_answer_is_logged_with_slacks_error_not_the_text(
@@ -60,7 +61,7 @@ async def test_a_refused_channel_answer_is_logged_with_slacks_error_not_the_text
     tried = len(world.fake.calls_to("chat.postMessage")) + 1
     await mention(world, "what's in the sequencing group?")
     await calls_settled(world, "chat.postMessage", tried)
-    await world.fake.wait_for(lambda: warnings(caplog))
+    await world.fake.wait_for(lambda: warnings(caplog), timeout=WAIT)
     assert warnings(caplog) == ["chat.postMessage to C0LAB failed: channel_not_found"]
     assert "NovaSeq" not in caplog.text and "sequencing" not in caplog.text
 
@@ -69,7 +70,7 @@ async def test_a_rate_limited_channel_answer_is_posted_after_the_wait(world: Wor
     world.fake.rate_limit_next("chat.postMessage", retry_after=0)
     before = len(thread_replies(world))
     await mention(world, "what's in the sequencing group?")
-    posted = await world.fake.wait_for(lambda: thread_replies(world)[before:])
+    posted = await world.fake.wait_for(lambda: thread_replies(world)[before:], timeout=WAIT)
     assert "NovaSeq" in words({"text": posted[0].text, "blocks": posted[0].blocks})
 
 
@@ -80,7 +81,7 @@ async def test_a_refused_ephemeral_answer_is_logged(
     tried = len(world.fake.calls_to("chat.postEphemeral")) + 1
     await mention(world, "my bookings today")  # personal: shown to Zoë alone
     await calls_settled(world, "chat.postEphemeral", tried)
-    await world.fake.wait_for(lambda: warnings(caplog))
+    await world.fake.wait_for(lambda: warnings(caplog), timeout=WAIT)
     assert warnings(caplog) == ["chat.postEphemeral to C0LAB failed: user_not_in_channel"]
 
 
@@ -91,13 +92,13 @@ async def test_a_refused_home_tab_is_logged_and_a_rate_limited_one_published(
     tried = len(world.fake.calls_to("views.publish")) + 1
     await world.slack.home_opened(user_id=MARGARET.user_id)
     await calls_settled(world, "views.publish", tried)
-    await world.fake.wait_for(lambda: warnings(caplog))
+    await world.fake.wait_for(lambda: warnings(caplog), timeout=WAIT)
     assert warnings(caplog) == [f"views.publish for {MARGARET.user_id} failed: not_enabled"]
     assert MARGARET.user_id not in world.fake.home_views
 
     world.fake.rate_limit_next("views.publish", retry_after=0)
     await world.slack.home_opened(user_id=MARGARET.user_id)
-    await world.fake.wait_for(lambda: world.fake.home_views.get(MARGARET.user_id))
+    await world.fake.wait_for(lambda: world.fake.home_views.get(MARGARET.user_id), timeout=WAIT)
 
 
 async def test_a_refused_response_url_post_is_logged_without_the_url(
@@ -106,7 +107,7 @@ async def test_a_refused_response_url_post_is_logged_without_the_url(
     world.fake.fail_next("response_url", error="expired_url", status=404)
     ack = await world.slack.command("help", user_id=ZOE.user_id)
     assert ack.status_code == 200
-    await world.fake.wait_for(lambda: warnings(caplog))
+    await world.fake.wait_for(lambda: warnings(caplog), timeout=WAIT)
     assert warnings(caplog) == ["response_url post failed: HTTP 404 expired_url"]
     assert "/response/" not in caplog.text
 

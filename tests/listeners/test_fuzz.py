@@ -22,7 +22,7 @@ from bot.demo.world import PEOPLE, SIGNING_SECRET, World
 from bot.fake_slack.fuzz import MARKER, Signed, Workspace, requests
 
 T = TypeVar("T")
-EXAMPLES = 150
+EXAMPLES = 100
 
 
 class Recorder(logging.Handler):

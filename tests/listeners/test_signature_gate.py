@@ -148,7 +148,8 @@ async def test_a_listener_failing_after_the_ack_logs_one_line_and_apologises(
     ack = await world.slack.command(SECRET_TEXT, user_id="U0ZOE", command="/fails-after-ack")
     assert ack.status_code == 200
     apology = await world.fake.wait_for(
-        lambda: world.fake.responses[before].body if len(world.fake.responses) > before else None
+        lambda: world.fake.responses[before].body if len(world.fake.responses) > before else None,
+        timeout=30,
     )
     assert "went wrong" in str(apology["text"])
     failures = [record for record in caplog.records if record.levelno >= logging.ERROR]
