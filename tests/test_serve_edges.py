@@ -82,8 +82,8 @@ async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
     process = await serve(environment, tmp_path, few_descriptors)
     idle: list[asyncio.StreamWriter] = []
     try:
-        async with httpx.AsyncClient(timeout=10) as http:
-            for _ in range(100):
+        async with httpx.AsyncClient(timeout=WAIT) as http:
+            for _ in range(int(WAIT * 10)):  # a loaded machine takes a while to start Python
                 try:
                     await http.get(f"http://127.0.0.1:{port}/healthz")
                     break
