@@ -1,7 +1,8 @@
-"""Daily digests for 1,000 subscribed users: time to send all, and exactly-once across a kill.
+"""Daily digests for 1,000 subscribed users: time to send all, memory for 96 accounts, old
+runner vs new, and exactly-once across a kill.
 
-Run: .venv/bin/python bench/digests.py [--users 1000] [--latency 0.05] [--kill-at 0.4]
-                                        [--burst-size 20]
+Run: .venv/bin/python bench/digests.py [--users 1000] [--accounts 96] [--latency 0.05]
+                                        [--kill-at 0.4] [--burst-size 20] [--old-ref 91483e4]
 
 The sandbox Clustermarket (50 ms latency on every call) and a fake Slack run in this process;
 the digest runner runs as cron would, in a child process (`python -m bot digest run-due`), with
@@ -11,10 +12,20 @@ user is linked to one of the sandbox's 12 demo accounts (tokens granted directly
 personal digest that includes empty days, so every one of them is due a DM; six lab channels
 have a channel digest too.
 
-1. Send all: one run over a fresh database; prints the time, messages posted, duplicates.
-2. Kill and rerun: a second fresh world; the runner is killed with SIGKILL once a share of
-   the digests is out, then rerun as the next cron tick past the stale-claim window would be
-   (`--now` eleven minutes on); prints the missing and duplicated digests, both must be 0.
+1. Send all: one run over a fresh database, by the old runner and by the new; prints the
+   time, messages posted, duplicates, Clustermarket requests and the runner's peak resident
+   memory.
+2. `--accounts` accounts: as many Slack users, each linked to an account of its own (the
+   sandbox's 12 users under different orders of their scopes, which the runner takes for
+   different accounts), each with a personal digest: the runner's peak resident memory, old
+   and new (target < 300 MiB for 96).
+3. Kill and rerun (new runner): a second fresh world; the runner is killed with SIGKILL once
+   a share of the digests is out, then rerun as the next cron tick past the stale-claim
+   window would be (`--now` eleven minutes on); prints the missing and duplicated digests,
+   both must be 0.
+
+"old" is the runner before issue 12: this repository at `--old-ref`, exported with `git
+archive` into a temporary folder and run from there.
 
 Figures are printed, nothing is asserted.
 """
@@ -25,6 +36,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import os
 import signal
 import sys
@@ -37,14 +49,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from children import BEFORE_ISSUE_12, ROOT, child_env, memory_mib, old_tree
 from cryptography.fernet import Fernet
 
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.fake_slack import FakeSlack
-from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
+from bot.sandbox import ALL_SCOPES, Sandbox, SandboxKnobs
 from bot.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO_USERS = tuple(range(15001, 15013))
 # Lab channel digests: lab id, its name and zone, and a demo user who belongs to it.
 LABS = (
@@ -86,10 +98,27 @@ def zones_clear_of_midnight(now: dt.datetime) -> list[str]:
     return usable or ["UTC"]
 
 
+def account_of(index: int) -> tuple[int, str]:
+    """Account `index`: one of the sandbox's users, with its scopes in an order of their own
+    (the runner names an account by its user and scopes: 12 users x 24 orders)."""
+    orders = list(itertools.permutations(ALL_SCOPES.split()))
+    cm_user = DEMO_USERS[index % len(DEMO_USERS)]
+    return cm_user, " ".join(orders[index // len(DEMO_USERS) % len(orders)])
+
+
 def build_world(
-    path: Path, key: str, sandbox: Sandbox, fake: FakeSlack, users: int, now: dt.datetime
+    path: Path,
+    key: str,
+    sandbox: Sandbox,
+    fake: FakeSlack,
+    users: int,
+    now: dt.datetime,
+    *,
+    accounts: int = len(DEMO_USERS),
+    channels: bool = True,
 ) -> list[Target]:
-    """Links, personal digests and lab channel digests in a fresh database; the targets."""
+    """Links (user i to account i mod `accounts`), personal digests and (with `channels`) lab
+    channel digests in a fresh database; the targets."""
     zones = zones_clear_of_midnight(now)
     targets: list[Target] = []
     with Store(path, [key]) as store:
@@ -97,20 +126,20 @@ def build_world(
         for index in range(users):
             user_id = f"U{index:07d}"
             zone = zones[index % len(zones)]
-            cm_user = DEMO_USERS[index % len(DEMO_USERS)]
+            cm_user, scopes = account_of(index % accounts)
             fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=zone)
             grant = sandbox.grant_tokens(cm_user)
             tokens = TokenSet(
                 access_token=str(grant["access_token"]),
                 refresh_token=str(grant["refresh_token"]),
                 expires_at=now + dt.timedelta(days=3650),
-                scopes=str(grant.get("scope", "")),
+                scopes=scopes,
             )
             slack_user = UserKey(fake.team_id, user_id)
-            store.save_link(slack_user, cm_user_id=cm_user, cm_user_name=user_id, tokens=tokens)
-            store.cache_tz(slack_user, zone)  # as `digest on` leaves it
+            store.links.save(slack_user, cm_user_id=cm_user, cm_user_name=user_id, tokens=tokens)
+            store.slack.cache_tz(slack_user, zone)  # as `digest on` leaves it
             channel = fake.dm_channel_id(user_id)
-            store.save_subscription(
+            store.subscriptions.save(
                 kind="personal",
                 team_id=fake.team_id,
                 owner_user_id=user_id,
@@ -121,10 +150,10 @@ def build_world(
             )
             owners.setdefault(cm_user, user_id)
             targets.append(Target(channel, now.astimezone(ZoneInfo(zone)).date().isoformat()))
-        for lab_id, name, zone, member in LABS:
+        for lab_id, name, zone, member in LABS if channels else ():
             channel = f"C0LAB{lab_id}"
             fake.add_channel(channel, name.lower().replace(" ", "-"))
-            store.save_subscription(
+            store.subscriptions.save(
                 kind="channel",
                 team_id=fake.team_id,
                 owner_user_id=owners[member],
@@ -157,7 +186,7 @@ def delivery_states(path: Path, key: str, targets: int, day_range: list[str]) ->
     """What the database says right after the kill: sent, claimed, of which began posting."""
     first, last = min(day_range), max(day_range)
     with Store(path, [key]) as store:
-        rows = store.deliveries_between(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        rows = store.deliveries.between(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
     sent = sum(1 for row in rows if row.status == "sent")
     claimed = [row for row in rows if row.status == "claimed"]
     posting = sum(1 for row in claimed if row.post_started_at is not None)
@@ -205,21 +234,6 @@ async def bursts_of_429(fake: FakeSlack, size: int) -> AsyncIterator[Bursts]:
             await task
 
 
-def child_env(fake: FakeSlack, sandbox: Sandbox, database: Path, key: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_API_URL": fake.api_url,
-        "CLUSTERMARKET_API_URL": sandbox.api_url,
-        "CLUSTERMARKET_OAUTH_URL": sandbox.oauth_url,
-        "CLUSTERMARKET_CLIENT_ID": DEMO_CLIENT_ID,
-        "CLUSTERMARKET_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        "DATABASE_PATH": str(database),
-        "TOKEN_ENCRYPTION_KEY": key,
-    }
-
-
 async def spawn(
     env: dict[str, str], folder: Path, now: dt.datetime | None
 ) -> asyncio.subprocess.Process:
@@ -236,38 +250,71 @@ async def finish(child: asyncio.subprocess.Process) -> str:
     return out.decode().strip() or f"(exit {child.returncode}, no summary)"
 
 
-async def send_all(sandbox: Sandbox, folder: Path, users: int, burst_size: int) -> None:
-    key = Fernet.generate_key().decode()
-    now = dt.datetime.now(dt.UTC)
-    async with FakeSlack() as fake:
-        started = time.perf_counter()
-        targets = build_world(folder / "send-all.db", key, sandbox, fake, users, now)
-        print(
-            f"  set-up: {users} linked users, {len(targets)} digests due"
-            f" ({time.perf_counter() - started:.1f} s)"
-        )
-        env = child_env(fake, sandbox, folder / "send-all.db", key)
-        sandbox.stats.reset()
-        async with bursts_of_429(fake, burst_size):
-            started = time.perf_counter()
-            child = await spawn(env, folder, None)
-            summary = await finish(child)
-            elapsed = time.perf_counter() - started
-        posted, missing, duplicates = tally(fake, targets)
-        rate_limited = len(fake.calls_to("chat.postMessage")) - posted
-        print(f"  runner: {summary}")
-        print(f"  time to send all: {elapsed:.1f} s (child process, start-up included)")
-        print(f"  messages posted: {posted} of {len(targets)}; missing: {missing}")
-        print(f"  duplicates: {duplicates}")
-        print(f"  chat.postMessage answered 429: {rate_limited} times")
-        print(f"  Clustermarket API requests: {sandbox.stats.total('GET /v1/')}")
-        if missing:
-            # what failed (429s beyond the retry budget) goes out on a later tick that day
-            tick = now + dt.timedelta(minutes=2)
-            summary = await finish(await spawn(env, folder, tick))
+async def finish_measured(child: asyncio.subprocess.Process) -> tuple[str, float]:
+    """The runner's summary and its peak resident memory (MiB), read while it runs."""
+    reading = asyncio.create_task(finish(child))
+    peak = 0.0
+    while not reading.done():
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            peak = max(peak, memory_mib(child.pid)[1])
+        await asyncio.sleep(0.05)
+    return await reading, peak
+
+
+async def send_all(
+    sandbox: Sandbox,
+    folder: Path,
+    users: int,
+    burst_size: int,
+    trees: dict[str, Path],
+    *,
+    accounts: int = len(DEMO_USERS),
+    channels: bool = True,
+) -> None:
+    """Each runner sends every digest of a fresh world of its own."""
+    for name, tree in trees.items():
+        key = Fernet.generate_key().decode()
+        now = dt.datetime.now(dt.UTC)
+        async with FakeSlack() as fake:
+            database = folder / f"send-all-{name}-{accounts}.db"
+            targets = await asyncio.to_thread(
+                build_world,
+                database,
+                key,
+                sandbox,
+                fake,
+                users,
+                now,
+                accounts=accounts,
+                channels=channels,
+            )
+            env = child_env(fake, sandbox, database, key, tree)
+            sandbox.stats.reset()
+            async with bursts_of_429(fake, burst_size):
+                started = time.perf_counter()
+                summary, peak = await finish_measured(await spawn(env, folder, None))
+                elapsed = time.perf_counter() - started
             posted, missing, duplicates = tally(fake, targets)
-            print(f"  next tick (--now {tick:%H:%M:%S}Z): {summary}")
-            print(f"  after it: posted {posted}, missing {missing}, duplicates {duplicates}")
+            print(f"  {name}: {summary}")
+            print(
+                f"  {name}: {elapsed:.1f} s (start-up included), posted {posted} of"
+                f" {len(targets)}, missing {missing}, duplicates {duplicates},"
+                f" Clustermarket requests {sandbox.stats.total('GET /v1/')},"
+                f" peak resident {peak:.0f} MiB"
+            )
+            if missing:
+                await next_tick(env, folder, now, fake, targets)
+
+
+async def next_tick(
+    env: dict[str, str], folder: Path, now: dt.datetime, fake: FakeSlack, targets: list[Target]
+) -> None:
+    """What failed (429s beyond the retry budget) goes out on a later tick that day."""
+    tick = now + dt.timedelta(minutes=2)
+    summary = await finish(await spawn(env, folder, tick))
+    posted, missing, duplicates = tally(fake, targets)
+    print(f"  next tick (--now {tick:%H:%M:%S}Z): {summary}")
+    print(f"  after it: posted {posted}, missing {missing}, duplicates {duplicates}")
 
 
 async def kill_and_rerun(
@@ -276,7 +323,9 @@ async def kill_and_rerun(
     key = Fernet.generate_key().decode()
     now = dt.datetime.now(dt.UTC)
     async with FakeSlack() as fake:
-        targets = build_world(folder / "kill.db", key, sandbox, fake, users, now)
+        targets = await asyncio.to_thread(
+            build_world, folder / "kill.db", key, sandbox, fake, users, now
+        )
         env = child_env(fake, sandbox, folder / "kill.db", key)
         threshold = max(1, int(len(targets) * kill_at))
         async with bursts_of_429(fake, burst_size) as bursts:
@@ -296,7 +345,10 @@ async def kill_and_rerun(
             f" {len(targets)} digests were posted"
         )
         days = [target.day for target in targets]
-        print(f"  at the kill: {delivery_states(folder / 'kill.db', key, len(targets), days)}")
+        states = await asyncio.to_thread(
+            delivery_states, folder / "kill.db", key, len(targets), days
+        )
+        print(f"  at the kill: {states}")
         later = now + STALE_WINDOW_PASSED
         async with bursts_of_429(fake, burst_size):
             rerun = await spawn(env, folder, later)
@@ -308,27 +360,37 @@ async def kill_and_rerun(
         print(f"  duplicates: {duplicates} (at the kill: {dup_at_kill})")
 
 
-async def main(users: int, latency: float, kill_at: float, burst_size: int) -> None:
+async def main(arguments: argparse.Namespace) -> None:
+    users, latency, burst_size = arguments.users, arguments.latency, arguments.burst_size
     print(
         f"Digests: {users} users, sandbox latency {latency * 1000:.0f} ms, bursts of"
-        f" {burst_size} 429s (Retry-After {RETRY_AFTER} s) every {BURST_EVERY} posts"
+        f" {burst_size} 429s (Retry-After {RETRY_AFTER} s) every {BURST_EVERY} posts;"
+        f" load average {os.getloadavg()[0]:.2f}"
     )
     async with Sandbox(knobs=SandboxKnobs(latency=latency)) as sandbox:
-        with tempfile.TemporaryDirectory(prefix="cmbot-bench-") as name:
+        with (
+            tempfile.TemporaryDirectory(prefix="cmbot-bench-") as name,
+            old_tree(arguments.old_ref) as old,
+        ):
             folder = Path(name)
-            print("1. send all")
-            await send_all(sandbox, folder, users, burst_size)
-            print(f"2. kill at {kill_at:.0%} and rerun")
-            await kill_and_rerun(sandbox, folder, users, kill_at, burst_size)
+            trees = {"old": old, "new": ROOT}
+            print(f"1. send all ({len(DEMO_USERS)} accounts)")
+            await send_all(sandbox, folder, users, burst_size, trees)
+            accounts = arguments.accounts
+            print(f"2. {accounts} accounts, one personal digest each")
+            await send_all(sandbox, folder, accounts, 0, trees, accounts=accounts, channels=False)
+            print(f"3. kill at {arguments.kill_at:.0%} and rerun (new)")
+            await kill_and_rerun(sandbox, folder, users, arguments.kill_at, burst_size)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--accounts", type=int, default=96)
+    parser.add_argument("--old-ref", default=BEFORE_ISSUE_12, help="the commit 'old' runs")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--kill-at", type=float, default=0.4, help="share posted before the kill")
     parser.add_argument(
         "--burst-size", type=int, default=BURST_SIZE, help="429s per burst (0: no bursts)"
     )
-    args = parser.parse_args()
-    asyncio.run(main(args.users, args.latency, args.kill_at, args.burst_size))
+    asyncio.run(main(parser.parse_args()))

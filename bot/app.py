@@ -10,7 +10,8 @@ from bot.listeners import register_listeners
 
 def build_app(conversation: Conversation) -> AsyncApp:
     """The Bolt app. Slack's signature is checked before Bolt sees a request (`slack_gate`,
-    in HTTP mode; the socket needs none), so Bolt does not check it again."""
+    in HTTP mode; the socket needs none), so Bolt does not check it again. Listeners answer
+    through `bot.slack_posts`, over the process's one Slack session."""
     return register_listeners(
         AsyncApp(
             client=conversation.services.slack,

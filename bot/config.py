@@ -7,7 +7,7 @@ problem at once, one line each: each malformed setting, each required one unset 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal, TypeVar
 
 from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -25,11 +25,35 @@ class SettingsError(Exception):
         self.problems = problems
 
 
-class Settings(BaseSettings):
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class LoggingSettings(BaseSettings):
+    """The settings every command reads before it runs, so each logs the same way."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
     )
 
+    LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: Literal["text", "json"] = "text"
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        level = value.strip().upper() if isinstance(value, str) else value
+        level = "WARNING" if level == "WARN" else level
+        if level not in LOG_LEVELS:
+            raise ValueError("must be one of " + ", ".join(LOG_LEVELS))
+        return level
+
+    @field_validator("LOG_FORMAT", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class Settings(LoggingSettings):
     SLACK_BOT_TOKEN: SecretStr | None = None
     SLACK_SIGNING_SECRET: SecretStr | None = None
     SLACK_APP_TOKEN: SecretStr | None = None
@@ -40,6 +64,11 @@ class Settings(BaseSettings):
     CLUSTERMARKET_CLIENT_ID: str | None = None
     CLUSTERMARKET_CLIENT_SECRET: SecretStr | None = None
     CLUSTERMARKET_USER_PATH: str = "/me"
+    CLUSTERMARKET_AUTHORIZE_URL: str | None = None
+    CLUSTERMARKET_TOKEN_URL: str | None = None
+    CLUSTERMARKET_REVOKE_URL: str | None = None
+    CLUSTERMARKET_SCOPES: str = "read_user read_accounts read_equipment read_bookings"
+    CLUSTERMARKET_TOKEN_AUTH: Literal["auto", "basic", "body"] = "auto"  # noqa: S105 - a mode
     PUBLIC_URL: str = "http://localhost:3000"
     DATABASE_PATH: str = "cmbot.db"
     TOKEN_ENCRYPTION_KEY: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -72,13 +101,38 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "SLACK_API_URL", "CLUSTERMARKET_API_URL", "CLUSTERMARKET_OAUTH_URL", "PUBLIC_URL"
+        "SLACK_API_URL",
+        "CLUSTERMARKET_API_URL",
+        "CLUSTERMARKET_OAUTH_URL",
+        "CLUSTERMARKET_AUTHORIZE_URL",
+        "CLUSTERMARKET_TOKEN_URL",
+        "CLUSTERMARKET_REVOKE_URL",
+        "PUBLIC_URL",
     )
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
             raise ValueError("must be an http:// or https:// URL")
         return value
+
+    @field_validator(
+        "CLUSTERMARKET_AUTHORIZE_URL",
+        "CLUSTERMARKET_TOKEN_URL",
+        "CLUSTERMARKET_REVOKE_URL",
+        mode="before",
+    )
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("CLUSTERMARKET_SCOPES")
+    @classmethod
+    def _scopes(cls, value: str) -> str:
+        if not value.split():
+            raise ValueError("must name at least one scope, space-separated")
+        return " ".join(value.split())
 
     @field_validator("CLUSTERMARKET_USER_PATH")
     @classmethod
@@ -156,11 +210,15 @@ def _text(value: SecretStr | str) -> str:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
-def read_settings(**overrides: object) -> tuple[Settings, list[str]]:
-    """The settings, with each malformed one left at its default, and one line per malformed
-    setting (pydantic's multi-line report, folded to one line each, values left out)."""
+AnySettings = TypeVar("AnySettings", bound=BaseSettings)
+
+
+def read_settings(kind: type[AnySettings], **overrides: object) -> tuple[AnySettings, list[str]]:
+    """`kind` from the environment and `.env`, with each malformed setting left at its
+    default, and one line per malformed setting (pydantic's multi-line report, folded to one
+    line each, values left out)."""
     try:
-        return Settings(**overrides), []  # type: ignore[arg-type]
+        return kind(**overrides), []  # type: ignore[arg-type]
     except ValidationError as error:
         reasons: dict[str, str] = {}
         for problem in error.errors():
@@ -168,25 +226,34 @@ def read_settings(**overrides: object) -> tuple[Settings, list[str]]:
             reasons.setdefault(name, problem["msg"].removeprefix("Value error, "))
     defaults = {
         name: field.get_default(call_default_factory=True)
-        for name, field in Settings.model_fields.items()
+        for name, field in kind.model_fields.items()
         if name in reasons
     }
-    settings = Settings(**{**overrides, **defaults})
+    settings = kind(**{**overrides, **defaults})
     return settings, [f"{name} is malformed: {reason}" for name, reason in reasons.items()]
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings; SettingsError names every malformed one."""
-    settings, problems = read_settings(**overrides)
+def _load(kind: type[AnySettings], **overrides: object) -> AnySettings:
+    settings, problems = read_settings(kind, **overrides)
     if problems:
         raise SettingsError(*problems)
     return settings
 
 
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; SettingsError names every malformed one."""
+    return _load(Settings, **overrides)
+
+
+def load_logging_settings() -> LoggingSettings:
+    """Only LOG_LEVEL and LOG_FORMAT: enough for `cmbot sandbox` to log, whatever else is set."""
+    return _load(LoggingSettings)
+
+
 def serve_settings_problems() -> tuple[Settings, list[str]]:
     """What `cmbot serve` would run with, and every problem with it: each malformed setting
     and each needed one unset or empty (a malformed one is not named twice)."""
-    settings, problems = read_settings()
+    settings, problems = read_settings(Settings)
     named = {line.split(" ", 1)[0] for line in problems}
     needed = [name for name in settings.needed_for_serve if name not in named]
     return settings, [*problems, *settings.missing(*needed)]

@@ -2,7 +2,9 @@
 
 Slash commands, mentions, DMs, button clicks and the resumed question after linking all come
 through here, so each gets the same answers, the same connect prompt when the user is not
-linked, and the same kind words when something breaks. No trace ever reaches Slack.
+linked, and the same kind words when something breaks. No trace ever reaches Slack. A
+question in words is read against what its thread was last about, so "and tomorrow?"
+follows up (`bot.thread_topics`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from bot.digest.commands import digest_reply, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
 from bot.failures import failure_line
 from bot.home_tab import HomeTab
-from bot.linking import LinkResult, unlink
+from bot.linking import LinkResult, Revocation, unlink
+from bot.observability import counts_answers
 from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
     Bookings,
+    Clarify,
     Connect,
     DigestOff,
     DigestOn,
@@ -32,8 +36,11 @@ from bot.questions.commands import (
     Disconnect,
     Intent,
     Me,
+    parse_command,
 )
-from bot.questions.words import clean_message, parse_question
+from bot.questions.intents import MyHours, MyNextBooking
+from bot.questions.stand_in import stand_in
+from bot.questions.words import clean_message
 from bot.render import (
     Audience,
     Reply,
@@ -48,21 +55,36 @@ from bot.render.errors import error_reply
 from bot.services import Services
 from bot.slack_posts import post_ephemeral, post_message
 from bot.slack_users import user_zone
+from bot.store import StoreError
+from bot.thread_topics import Thread, ThreadTopics
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Asked:
-    """Who asked, where, and how the answer will be seen."""
+    """Who asked, where, and how the answer will be seen. `direct` is a DM with the bot,
+    which reads like a chat: answers in the DM itself, nothing to share them into."""
 
     key: UserKey
     channel_id: str | None = None
     thread_ts: str | None = None
     audience: Audience = "private"
     page: int = 0
+    direct: bool = False
     deadline: float | None = None
     """Seconds the asker waits for the real answer; None: the conversation's answer_deadline."""
+
+    @property
+    def thread(self) -> Thread | None:
+        """The conversation a follow-up carries on: the thread, or the whole DM."""
+        if self.channel_id is None:
+            return None
+        if self.direct:
+            return Thread(self.key.team_id, self.channel_id, "")
+        if self.thread_ts is None:
+            return None
+        return Thread(self.key.team_id, self.channel_id, self.thread_ts)
 
 
 @dataclass(frozen=True)
@@ -82,13 +104,22 @@ class Said:
     visible: bool
 
 
-PERSONAL_INTENTS = (Bookings, Me, Connect, Disconnect, DigestStatus, DigestOn, DigestOff)
+def in_a_dm(channel_id: str | None) -> bool:
+    """Whether a channel id is a DM's (Slack's ids for them start with D)."""
+    return channel_id is not None and channel_id.startswith("D")
+
+
+PERSONAL_INTENTS = (
+    Bookings, MyNextBooking, MyHours, Me, Connect, Disconnect, DigestStatus, DigestOn, DigestOff
+)  # fmt: skip
 """Asked in a channel, these are answered to the asker alone."""
 
 
 ANSWER_DEADLINE = 20.0
 """Seconds a slash command's asker waits at most: then they hear Clustermarket is slow, not
 silence. (Mentions, DMs and Home hear a note sooner and get the answer later: `patience`.)"""
+EVENT_RECORD_WAIT = 2.0
+"""Seconds a mention or DM waits for its event id to be recorded before answering anyway."""
 
 
 class Conversation:
@@ -105,6 +136,7 @@ class Conversation:
         self.slow_note_after = slow_note_after
         self.late_answer_limit = late_answer_limit
         self.command = services.settings.SLACK_COMMAND
+        self.topics = ThreadTopics(services.store)
         self.home = HomeTab(
             services,
             command=self.command,
@@ -112,40 +144,50 @@ class Conversation:
             late_limit=late_answer_limit,
         )
 
+    @counts_answers
     async def reply(self, intent: Intent, asked: Asked) -> Reply:
         """The reply to one intent; never raises."""
         try:
             return await self._reply(intent, asked)
         except (NotLinked, ReconnectRequired) as missing:
             return self._connect_prompt(missing, asked.key, None)
+        except StoreError as failure:
+            logger.warning("answering %s: the database failed: %s", type(intent).__name__, failure)
+            return error_reply("storage", self.command)
         except Exception as error:
             logger.error("answering %s failed: %s", type(intent).__name__, failure_line(error))
             return unexpected_error_reply(self.command)
 
     async def _reply(self, intent: Intent, asked: Asked) -> Reply:
+        intent = stand_in(intent, self.command)
         if isinstance(intent, Connect):
             url = self.services.tickets.url(asked.key)
             return connect_prompt(url, reason="requested", command=self.command)
         if isinstance(intent, Disconnect):
-            if await self.disconnect(asked.key):
-                return disconnected_message(self.command)
-            return not_connected_message(self.command)
+            revocation = await self.disconnect(asked.key)
+            if revocation is None:
+                return not_connected_message(self.command)
+            return disconnected_message(self.command, revoked=revocation == "confirmed")
         if is_question(intent):
             return await self.answer(intent, asked)
         if is_digest_intent(intent):
             return await digest_reply(self.services, intent, asked.key, asked.channel_id)
         raise TypeError(f"no answer for {type(intent).__name__}")
 
-    async def answer(self, question: Question, asked: Asked) -> Reply:
-        """Answer a question, or offer the connect button when the user's link is missing."""
-        asker = Asker(
+    async def _asker(self, asked: Asked) -> Asker:
+        return Asker(
             key=asked.key,
             tz=await user_zone(self.services.slack, self.services.store, asked.key),
             now=datetime.now(UTC),
             command=self.command,
             audience=asked.audience,
             page=asked.page,
+            offer_share=not asked.direct,
         )
+
+    async def answer(self, question: Question, asked: Asked) -> Reply:
+        """Answer a question, or offer the connect button when the user's link is missing."""
+        asker = await self._asker(asked)
         deadline = asked.deadline if asked.deadline is not None else self.answer_deadline
         try:
             async with asyncio.timeout(deadline):
@@ -176,15 +218,29 @@ class Conversation:
             "thread_ts": asked.thread_ts,
         }
 
+    async def answer_command(self, text: str, asked: Asked) -> Reply:
+        """A slash command. A date that reads two ways ("4/12") is read the way the user's
+        labs write dates, and asked about only when they do not settle it."""
+        intent = parse_command(text, command=self.command)
+        if isinstance(intent, Clarify):
+            order = await self.services.answerer.date_order(asked.key)
+            if order is not None:
+                intent = parse_command(text, command=self.command, date_order=order)
+        return await self.reply(intent, asked)
+
     async def answer_words(self, text: str, asked: Asked, bot_user_id: str | None) -> Said:
-        """A mention or DM: parse against the names the user can see, answer, decide who sees.
+        """A mention or DM: parse against the names the user can see and what the thread was
+        about, answer, decide who sees.
 
         In a channel a real answer is posted for all (rendered without emails, notes or
         costs); personal questions, prompts, errors and questions back go to the asker alone.
         """
-        vocabulary = await self.services.answerer.vocabulary(asked.key)
+        vocabulary, order = await self.services.answerer.words(asked.key)
         cleaned = clean_message(text, bot_user_id=bot_user_id)
-        intent = parse_question(cleaned, vocabulary, command=self.command)
+        asked_for = await self.topics.read(
+            cleaned, asked.thread, vocabulary, command=self.command, date_order=order
+        )
+        intent = stand_in(asked_for, self.command)
         if asked.audience == "private":
             return Said(await self.reply(intent, asked), visible=True)
         if not isinstance(intent, PERSONAL_INTENTS):
@@ -195,19 +251,37 @@ class Conversation:
                 return Said(public, visible=False)
         return Said(await self.reply(intent, replace(asked, audience="private")), visible=False)
 
-    def first_sight(self, event_id: str) -> bool:
-        """Whether this Slack event is new (a retry of one already taken is not)."""
-        return not event_id or self.services.store.first_sight(event_id)
+    async def first_sight(self, team_id: str, event_id: str) -> bool:
+        """Whether this Slack event is new (a retry of one already taken is not).
+
+        When the record cannot be written promptly (the database is locked or full), the
+        event counts as new: a rare double answer beats a question silently dropped.
+        """
+        if not event_id:
+            return True
+        try:
+            async with asyncio.timeout(EVENT_RECORD_WAIT):
+                return await self.services.store.first_sight(team_id, event_id)
+        except (StoreError, TimeoutError) as failure:
+            logger.warning(
+                "could not record Slack event %s (%s); answering it anyway",
+                event_id,
+                str(failure) or "the database was slow",
+            )
+            return True
 
     # -- buttons -------------------------------------------------------------------------------
 
     async def rerun(self, value: str, asked: Asked) -> Reply:
-        """A More or "which one?" click: the question from the button, asked again privately."""
+        """A More, "which one?" or "did you mean?" click: the question from the button, asked
+        again privately; in a thread it is what the thread is about from now on."""
         try:
             intent, page = decode_intent(value)
         except ValueError:
             return error_reply("stale_button", self.command)
-        return await self.reply(intent, replace(asked, page=page, audience="private"))
+        private = replace(asked, page=page, audience="private", direct=in_a_dm(asked.channel_id))
+        await self.topics.remember(private.thread, intent)
+        return await self.reply(intent, private)
 
     async def share(self, value: str, asked: Asked) -> Shared:
         """A Share click: the answer rendered for the channel, with who shared it.
@@ -231,13 +305,28 @@ class Conversation:
 
     # -- linking ------------------------------------------------------------------------------
 
-    async def disconnect(self, key: UserKey) -> bool:
-        """Revoke and forget the user's tokens; False when they were not linked."""
+    async def disconnect(self, key: UserKey) -> Revocation | None:
+        """Revoke and forget the user's tokens: whether Clustermarket confirmed the
+        revocation; None when they were not linked."""
         self.services.answerer.forget(key)
-        if not await unlink(self.services.store, self.services.clustermarket, key):
-            return False
-        await on_link_broken(self.services, key, reason="disconnected")
-        return True
+        revocation = await unlink(self.services.store, self.services.clustermarket, key)
+        if revocation is not None:
+            await on_link_broken(self.services, key, reason="disconnected")
+        return revocation
+
+    async def booking_details(self, value: str, asked: Asked) -> Reply:
+        """A Details click: the booking the button names, in full, to the clicker alone."""
+        text = value.strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            return error_reply("stale_button", self.command)
+        asker = await self._asker(replace(asked, audience="private"))
+        try:
+            async with asyncio.timeout(self.answer_deadline):
+                return await self.services.answerer.booking_details(int(text), asker)
+        except TimeoutError:
+            return error_reply("slow", self.command)
+        except (NotLinked, ReconnectRequired) as missing:
+            return self._connect_prompt(missing, asked.key, None)
 
     async def welcome(self, result: LinkResult) -> None:
         """After linking: DM "connected as …", then answer the question that prompted it."""
@@ -262,7 +351,8 @@ class Conversation:
         channel = resume.get("channel")
         thread_ts = resume.get("thread_ts")
         in_thread = isinstance(channel, str) and isinstance(thread_ts, str)
-        asked = Asked(key=key, channel_id=channel if isinstance(channel, str) else None, page=page)
+        where = channel if isinstance(channel, str) else None
+        asked = Asked(key=key, channel_id=where, page=page, direct=in_a_dm(where))
         reply = await self.reply(intent, asked)
         slack = self.services.slack
         if in_thread:

@@ -1,10 +1,10 @@
 """Is this bot working? Asked once at start (refuse to start, naming every problem) and by
 `GET /healthz` (which part fails).
 
-The store calls these checks make are all here: `Store.check_writable()` and
-`Store.verify_key()`, each on a worker thread with a time limit, so a locked database makes
-/healthz say so rather than hang. Slack's `auth.test` is remembered for a while and asked
-with a short timeout, so a slow Slack cannot make /healthz slow either.
+The store calls these checks make are all here: `await Store.check_writable()` and
+`await Store.verify_key()`, each with a time limit, so a locked database makes /healthz say
+so rather than hang. Slack's `auth.test` is remembered for a while and asked with a short
+timeout, so a slow Slack cannot make /healthz slow either.
 """
 
 from __future__ import annotations
@@ -35,30 +35,33 @@ SCHEDULER_SILENT_SECONDS = 15 * 60.0
 """A scheduler with no finished tick for this long is stuck (a run may take minutes)."""
 
 
-def store_problems(settings: Settings) -> list[str]:
+async def store_problems(settings: Settings) -> list[str]:
     """One line per reason the database cannot serve: it cannot be opened, written, or (when
-    keys are configured) its stored tokens cannot be decrypted with TOKEN_ENCRYPTION_KEY."""
+    keys are configured) the key canary cannot be decrypted with TOKEN_ENCRYPTION_KEY."""
     keys = settings.encryption_keys() or [Fernet.generate_key().decode()]
     store_log = logging.getLogger("bot.store")
     level = store_log.level
     store_log.setLevel(logging.WARNING)  # "migrated" lines belong to a start, not a refusal
     try:
-        store = Store(settings.DATABASE_PATH, keys)
+        store = await Store.open(settings.DATABASE_PATH, keys)
     except (StoreError, sqlite3.Error, OSError, ValueError) as error:
         return [f"DATABASE_PATH: {_reason(error)}"]
     finally:
         store_log.setLevel(level)
     problems = []
     try:
-        store.check_writable()
+        await store.check_writable()
     except StoreError as error:
         problems.append(f"DATABASE_PATH: {error}")
     if settings.encryption_keys():
         try:
-            store.verify_key()
+            await store.verify_key()
         except TokenDecryptionError as error:
             problems.append(f"TOKEN_ENCRYPTION_KEY: {error}")
-    store.close()
+        except StoreError as error:  # not the key: the database would not answer
+            if not problems:
+                problems.append(f"DATABASE_PATH: {error}")
+    await store.aclose()
     return problems
 
 
@@ -86,7 +89,11 @@ class SlackCheck:
         timeout: float = CHECK_SECONDS,
     ) -> None:
         self._client = AsyncWebClient(
-            token=slack.token, base_url=slack.base_url, timeout=30, retry_handlers=[]
+            token=slack.token,
+            base_url=slack.base_url,
+            session=slack.session,  # the process's one Slack session, when it has one
+            timeout=30,
+            retry_handlers=[],
         )
         self._remember = remember
         self._timeout = timeout
@@ -131,8 +138,8 @@ class Health:
     async def report(self) -> tuple[bool, dict[str, Any]]:
         """Whether every part works, and the JSON /healthz answers."""
         database, key, slack = await asyncio.gather(
-            self._in_thread("database", self.store.check_writable),
-            self._in_thread("key", self.store.verify_key),
+            self._store_check("database", self.store.check_writable),
+            self._store_check("key", self.store.verify_key),
             self.slack.verdict(),
         )
         parts: dict[str, str] = {"database": database, "key": key, "slack": slack}
@@ -147,12 +154,12 @@ class Health:
         status = {"status": "failing", "failing": failing} if failing else {"status": OK}
         return not failing, {**status, **parts, **body}
 
-    async def _in_thread(self, name: str, check: Callable[[], None]) -> str:
-        """Run a store check on a worker thread, at most one per check at a time: a check
-        stuck on a locked database is waited on again, not joined by another thread."""
+    async def _store_check(self, name: str, check: Callable[[], Awaitable[None]]) -> str:
+        """Run a store check, at most one per check at a time: a check stuck on a locked
+        database is waited on again, not queued behind itself on the store's thread."""
         running = self._checking.get(name)
         if running is None or running.done():
-            running = asyncio.ensure_future(asyncio.to_thread(check))
+            running = asyncio.ensure_future(check())
             running.add_done_callback(lambda done: done.cancelled() or done.exception())
             self._checking[name] = running
         try:
@@ -175,7 +182,7 @@ class Health:
                 connected = await self.socket_connected()
         except TimeoutError:
             connected = False
-        return OK if connected else "not connected"
+        return OK if connected else "disconnected"
 
     @staticmethod
     def _scheduler(scheduler: DigestScheduler) -> str:

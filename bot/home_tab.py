@@ -12,10 +12,10 @@ import asyncio
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Sequence
 from typing import Any
 
 from bot.clustermarket.errors import ClustermarketError
+from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
 from bot.digest.commands import digest_summary
@@ -27,6 +27,9 @@ from bot.slack_posts import publish_view
 from bot.slack_users import user_zone
 
 logger = logging.getLogger(__name__)
+
+Found = tuple[Listing[Booking], dict[int, str]]
+"""The next bookings, and the status of each of their instruments that is out of service."""
 
 
 class HomeTab:
@@ -53,38 +56,46 @@ class HomeTab:
 
     async def _publish(self, key: UserKey) -> None:
         services = self.services
-        link = services.store.get_link(key)
+        link = await services.store.get_link(key)
         zone = await user_zone(services.slack, services.store, key)
+        digest = await digest_summary(services.store, key)
         active = link is not None and link.status == "active"
         now = dt.datetime.now(dt.UTC)
 
-        def view(bookings: Sequence[Booking], state: BookingsState) -> dict[str, Any]:
+        def view(found: Found, state: BookingsState) -> dict[str, Any]:
+            upcoming, held = found
             return home_view(
                 linked_as=link.cm_user_name if link is not None else None,
                 broken=link is not None and not active,
                 connect_url=None if active else services.tickets.url(key),
-                next_bookings=bookings,
+                next_bookings=upcoming,
+                unread=upcoming.unread,
                 tz_name=zone.key if zone is not None else "UTC",
                 now=now,
-                digest=digest_summary(services.store, key),
+                digest=digest,
                 command=self.command,
                 bookings_state=state,
+                out_of_service=held,
             )
 
         async def note() -> None:
-            await publish_view(services.slack, key.user_id, view([], "slow"))
+            await publish_view(services.slack, key.user_id, view((Listing(), {}), "slow"))
 
-        upcoming: list[Booking] = []
+        found: Found = (Listing(), {})
         state: BookingsState = "shown"
         if active:
             try:
                 async with asyncio.timeout(self.late_limit):
-                    upcoming = await with_note(
-                        services.answerer.next_bookings(key, now),
-                        note_after=self.slow_note_after,
-                        note=note,
+                    found = await with_note(
+                        self._next_bookings(key, now), note_after=self.slow_note_after, note=note
                     )
             except (ClustermarketError, TimeoutError) as failure:
                 logger.warning("next bookings for the Home tab: %s", type(failure).__name__)
                 state = "unavailable"
-        await publish_view(services.slack, key.user_id, view(upcoming, state))
+        await publish_view(services.slack, key.user_id, view(found, state))
+
+    async def _next_bookings(self, key: UserKey, now: dt.datetime) -> Found:
+        """The next bookings, and which of their instruments are out of service."""
+        answerer = self.services.answerer
+        upcoming = await answerer.next_bookings(key, now)
+        return upcoming, await answerer.out_of_service(key) if upcoming else {}

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.clustermarket.client import ClustermarketClient
 from bot.clustermarket.errors import ClustermarketError, OAuthError
+from bot.clustermarket.oauth import code_challenge, make_code_verifier
 from bot.clustermarket.tokens import UserKey
 from bot.store import StateError, Store
 
@@ -32,6 +33,7 @@ CONNECT_PATH = "/clustermarket/connect"
 TICKET_LIFETIME = timedelta(hours=24)
 
 Outcome = Literal["linked", "denied", "incomplete", "unknown", "expired", "used", "failed"]
+Revocation = Literal["confirmed", "unconfirmed"]
 
 
 class TicketError(Exception):
@@ -72,13 +74,15 @@ class ConnectTickets:
         return key, resume if isinstance(resume, dict) else None
 
 
-def start_link(
+async def start_link(
     tickets: ConnectTickets, store: Store, clustermarket: ClustermarketClient, ticket: str
 ) -> str:
-    """The Clustermarket authorize URL for a clicked connect link (TicketError if bad)."""
+    """The Clustermarket authorize URL for a clicked connect link (TicketError if bad), with
+    a PKCE challenge whose verifier waits with the OAuth state for the callback."""
     key, resume = tickets.read(ticket)
-    state = store.create_state(key, resume=resume)
-    return clustermarket.oauth.authorize_url(state)
+    verifier = make_code_verifier()
+    state = await store.create_state(key, resume=resume, code_verifier=verifier)
+    return clustermarket.oauth.authorize_url(state, code_challenge=code_challenge(verifier))
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,16 @@ async def complete_link(
     if not state:
         return LinkResult("incomplete")
     try:
-        claim = store.consume_state(state)
+        claim = await store.consume_state(state)
     except StateError as refused:
         return LinkResult(refused.reason)
+    resume, verifier = claim.resume, claim.code_verifier
     if error:
         return LinkResult("denied" if error == "access_denied" else "failed", key=claim.key)
     if not code:
         return LinkResult("incomplete", key=claim.key)
     try:
-        tokens = await clustermarket.oauth.exchange_code(code)
+        tokens = await clustermarket.oauth.exchange_code(code, code_verifier=verifier)
     except OAuthError as refused:
         logger.warning("code exchange failed for %s: %s", claim.key.user_id, refused.error)
         return LinkResult("failed", key=claim.key)
@@ -124,24 +129,35 @@ async def complete_link(
     if user.id is None:
         await _revoke_quietly(clustermarket, tokens.refresh_token or tokens.access_token)
         return LinkResult("failed", key=claim.key)
-    store.save_link(claim.key, cm_user_id=user.id, cm_user_name=user.display_name, tokens=tokens)
+    await store.save_link(
+        claim.key, cm_user_id=user.id, cm_user_name=user.display_name, tokens=tokens
+    )
+    clustermarket.tokens.forget(claim.key)
     logger.info("linked team=%s user=%s", claim.key.team_id, claim.key.user_id)
-    return LinkResult("linked", key=claim.key, name=user.display_name, resume=claim.resume)
+    return LinkResult("linked", key=claim.key, name=user.display_name, resume=resume)
 
 
-async def unlink(store: Store, clustermarket: ClustermarketClient, key: UserKey) -> bool:
-    """Revoke at Clustermarket (best effort) and forget the tokens; False if not linked."""
-    link = store.get_link(key)
+async def unlink(
+    store: Store, clustermarket: ClustermarketClient, key: UserKey
+) -> Revocation | None:
+    """Revoke at Clustermarket and forget the tokens; whether Clustermarket confirmed the
+    revocation (of the refresh token, which ends the whole grant), None if not linked. The
+    tokens are deleted here either way."""
+    link = await store.get_link(key)
+    clustermarket.tokens.forget(key)
     if link is None:
-        return False
-    for token in (link.tokens.refresh_token, link.tokens.access_token):
-        if token:
-            await _revoke_quietly(clustermarket, token)
-    return store.delete_link(key)
+        return None
+    tokens = [token for token in (link.tokens.refresh_token, link.tokens.access_token) if token]
+    confirmed = [await _revoke_quietly(clustermarket, token) for token in tokens]
+    await store.delete_link(key)
+    return "confirmed" if confirmed and confirmed[0] else "unconfirmed"
 
 
-async def _revoke_quietly(clustermarket: ClustermarketClient, token: str) -> None:
+async def _revoke_quietly(clustermarket: ClustermarketClient, token: str) -> bool:
+    """Whether Clustermarket confirmed the revocation; a failure is logged, not raised."""
     try:
         await clustermarket.oauth.revoke(token)
     except OAuthError as failure:
-        logger.info("token revocation failed (ignored): %s", failure.error or "unreachable")
+        logger.info("token revocation failed: %s", failure.error or "unreachable")
+        return False
+    return True

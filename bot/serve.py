@@ -7,8 +7,6 @@ import contextlib
 import logging
 import signal
 
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
 from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import Conversation
@@ -18,24 +16,25 @@ from bot.health import Health
 from bot.listening import listen
 from bot.server import BotServer, runner_for
 from bot.services import Services
+from bot.socket_mode import SocketModeLink
 
 logger = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM, then stop taking requests and finish what is under way."""
-    services = Services.build(settings)
+    services = await Services.build(settings)
     conversation = Conversation(services)
     bolt = build_app(conversation)
     scheduler = DigestScheduler(DigestRunner(services))
-    socket: AsyncSocketModeHandler | None = None
+    socket: SocketModeLink | None = None
     if settings.SLACK_APP_TOKEN is not None:
-        socket = AsyncSocketModeHandler(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
+        socket = SocketModeLink(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
     health = Health(
         services.store,
         services.slack,
         scheduler=scheduler,
-        socket_connected=socket.client.is_connected if socket is not None else None,
+        socket_connected=socket.connected if socket is not None else None,
     )
     server = BotServer(conversation, bolt, health=health)
     runner = runner_for(server.web_app(slack_events=not settings.socket_mode))
@@ -43,7 +42,7 @@ async def serve(settings: Settings) -> None:
     try:
         await listen(runner, settings.HOST, settings.PORT)
         if socket is not None:
-            await socket.connect_async()  # type: ignore[no-untyped-call]
+            await socket.start()
         scheduler.start()
         mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
         logger.info("cmbot is up (%s); listening on %s:%d", mode, settings.HOST, settings.PORT)
@@ -52,7 +51,7 @@ async def serve(settings: Settings) -> None:
         logger.info("cmbot is stopping")
         await scheduler.stop()
         if socket is not None:
-            await socket.close_async()  # type: ignore[no-untyped-call]
+            await socket.close()
         await runner.cleanup()
         await services.aclose()
 

@@ -18,6 +18,7 @@ from bot.failures import failure_line
 from bot.health import Health
 from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
 from bot.listening import KEEPALIVE_SECONDS
+from bot.observability import metrics_endpoint, slack_request
 from bot.pages import Page, link_page, render, ticket_page, unavailable_page
 from bot.slack_gate import Refusal, bolt_request, refused
 
@@ -87,28 +88,33 @@ class BotServer:
         app.router.add_get(CONNECT_PATH, self.connect)
         app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
         app.router.add_get("/healthz", self.healthz)
+        app.router.add_get("/metrics", metrics_endpoint)
         app.on_cleanup.append(self._finish_background)
         return app
 
     async def slack_events(self, request: web.Request) -> web.Response:
-        """Signature and shape first (`slack_gate`: 401 or 400, nothing done), then Bolt."""
+        """Signature and shape first (`slack_gate`: 401 or 400, nothing done), then Bolt;
+        each request observed (`slack_request`: its log lines, its ack counted and timed)."""
         assert self._verifier is not None
         body = await request.read()
-        refusal = refused(self._verifier, body, request.headers)
-        if refusal is not None:
-            logger.info("refused a request to %s: %s", SLACK_EVENTS_PATH, refusal.reason)
-            return web.Response(status=refusal.status, text=refusal.reason)
-        taken = bolt_request(body, request.query_string, request.headers)
+        taken = refused(self._verifier, body, request.headers) or bolt_request(
+            body, request.query_string, request.headers
+        )
         if isinstance(taken, Refusal):
-            logger.info("refused a request to %s: %s", SLACK_EVENTS_PATH, taken.reason)
+            with slack_request({}) as observed:  # an unchecked body is not read, even for its kind
+                logger.info("refused a request to %s: %s", SLACK_EVENTS_PATH, taken.reason)
+                observed.status = taken.status
             return web.Response(status=taken.status, text=taken.reason)
-        return await to_aiohttp_response(await self.bolt.async_dispatch(taken))
+        with slack_request(taken.body) as observed:
+            bolt_response = await self.bolt.async_dispatch(taken)
+            observed.status = bolt_response.status
+        return await to_aiohttp_response(bolt_response)
 
     async def connect(self, request: web.Request) -> web.StreamResponse:
         """A clicked connect button: mint the OAuth state now and send the browser on."""
         command = self.services.settings.SLACK_COMMAND
         try:
-            url = start_link(
+            url = await start_link(
                 self.services.tickets,
                 self.services.store,
                 self.services.clustermarket,

@@ -1,10 +1,11 @@
 """Every message, view and response-URL post the bot makes in answer to someone.
 
-One place so that each post is made the same way: through a client that waits out Slack's
-429s (slack-sdk's retry handlers, for the Web API and for response URLs alike), and, when it
-fails all the same, logged as one line with the Slack method and Slack's error code, never
-the text. The caller learns whether it worked and can fall back (a note it could not update
-is followed by a fresh message instead); no post raises.
+One place so that each post is made the same way: over the process's one Slack session
+(`bot.slack_session`), through a client that waits out Slack's 429s (slack-sdk's retry
+handlers, for the Web API and for response URLs alike), and, when it fails all the same,
+logged as one line with the Slack method and Slack's error code, never the text. The caller
+learns whether it worked and can fall back (a note it could not update is followed by a
+fresh message instead); no post raises.
 """
 
 from __future__ import annotations
@@ -112,13 +113,15 @@ async def publish_view(slack: AsyncWebClient, user_id: str, view: dict[str, Any]
 
 
 async def respond(
+    session: aiohttp.ClientSession,
     response_url: str,
     reply: Reply,
     *,
     response_type: Literal["ephemeral", "in_channel"] = "ephemeral",
     replace_original: bool | None = None,
 ) -> bool:
-    """A post to an interaction's response URL; False when Slack did not take it.
+    """A post to an interaction's response URL, through the process's Slack `session`;
+    False when Slack did not take it.
 
     Bolt's own `respond` neither retries a 429 nor says when Slack refused, so a lost answer
     left no trace; this one does both. The URL itself is never logged: it is a credential.
@@ -131,7 +134,10 @@ async def respond(
     if replace_original is not None:
         message["replace_original"] = replace_original
     client = AsyncWebhookClient(
-        response_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=retry_handlers()
+        response_url,
+        session=session,
+        timeout=RESPONSE_URL_TIMEOUT,
+        retry_handlers=retry_handlers(),
     )
     try:
         answer = await client.send_dict(message)

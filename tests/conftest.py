@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -55,8 +55,8 @@ def token_set(grant: dict[str, object]) -> TokenSet:
     )
 
 
-Linker = Callable[..., TokenSet]
-"""link(key=KEY, *, scopes=ALL_SCOPES): link a Slack user to the demo user, fresh tokens."""
+Linker = Callable[..., Awaitable[TokenSet]]
+"""await link(key=KEY, *, scopes=ALL_SCOPES): link a Slack user to the demo user, fresh tokens."""
 
 
 @pytest.fixture
@@ -91,9 +91,9 @@ def redirect_uri() -> str:
 def link(sandbox: Sandbox, store: Store) -> Linker:
     """Links a Slack user to the sandbox's demo user with freshly granted tokens."""
 
-    def link_user(key: UserKey = KEY, *, scopes: str = ALL_SCOPES) -> TokenSet:
+    async def link_user(key: UserKey = KEY, *, scopes: str = ALL_SCOPES) -> TokenSet:
         tokens = token_set(sandbox.grant_tokens(sandbox.demo_user_id, scopes=scopes))
-        store.save_link(
+        await store.save_link(
             key, cm_user_id=sandbox.demo_user_id, cm_user_name="Test User", tokens=tokens
         )
         return tokens
@@ -102,9 +102,9 @@ def link(sandbox: Sandbox, store: Store) -> Linker:
 
 
 @pytest.fixture
-def linked(link: Linker) -> TokenSet:
+async def linked(link: Linker) -> TokenSet:
     """KEY linked to the sandbox's demo user; the tokens it started with."""
-    return link()
+    return await link()
 
 
 @pytest.fixture

@@ -40,6 +40,28 @@ def test_reads_dotenv_file(tmp_path: pytest.TempPathFactory) -> None:
     assert settings.redirect_uri == "https://bot.example.org/clustermarket/oauth/callback"
 
 
+def test_oauth_urls_scopes_and_client_auth(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = load_settings()
+    assert defaults.CLUSTERMARKET_SCOPES == "read_user read_accounts read_equipment read_bookings"
+    assert defaults.CLUSTERMARKET_TOKEN_AUTH == "auto"
+    assert defaults.CLUSTERMARKET_AUTHORIZE_URL is None
+    monkeypatch.setenv("CLUSTERMARKET_AUTHORIZE_URL", "")  # as .env.example leaves it
+    monkeypatch.setenv("CLUSTERMARKET_TOKEN_URL", "https://login.example/token")
+    monkeypatch.setenv("CLUSTERMARKET_TOKEN_AUTH", "basic")
+    monkeypatch.setenv("CLUSTERMARKET_SCOPES", "read_user  read_projects")
+    settings = load_settings()
+    assert settings.CLUSTERMARKET_AUTHORIZE_URL is None
+    assert settings.CLUSTERMARKET_TOKEN_URL == "https://login.example/token"
+    assert settings.CLUSTERMARKET_TOKEN_AUTH == "basic"
+    assert settings.CLUSTERMARKET_SCOPES == "read_user read_projects"
+
+
+def test_env_example_names_every_setting() -> None:
+    example = (Path(__file__).resolve().parent.parent / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"\n{name}=" in example, name
+
+
 def test_key_list_for_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", f"{first}, {second}")
@@ -57,6 +79,9 @@ def test_key_list_for_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
         ("SLACK_COMMAND", "clustermarketbot"),
         ("CLUSTERMARKET_API_URL", "api.clustermarket.com"),
         ("CLUSTERMARKET_USER_PATH", "v1-whoami"),
+        ("CLUSTERMARKET_TOKEN_URL", "login.example/token"),
+        ("CLUSTERMARKET_TOKEN_AUTH", "digest"),
+        ("CLUSTERMARKET_SCOPES", "   "),
     ],
 )
 def test_malformed_setting_is_one_line_naming_it(

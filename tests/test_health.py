@@ -17,7 +17,6 @@ import pytest
 import pytest_asyncio
 from cryptography.fernet import Fernet
 
-from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.demo.world import World, free_port
 from bot.digest.runner import DigestRunner
 from bot.digest.scheduler import DigestScheduler
@@ -94,15 +93,14 @@ async def test_a_locked_database_is_503(world: World, health: Health) -> None:
 async def test_a_key_that_cannot_decrypt_the_stored_tokens_is_503(
     world: World, health: Health
 ) -> None:
-    stranger = UserKey("T0CMBOT", "U0STRANGER")
-    with Store(world.settings.DATABASE_PATH, [Fernet.generate_key().decode()]) as other_key:
-        other_key.save_link(
-            stranger, cm_user_id=1, cm_user_name="X", tokens=TokenSet("a", "r", None, "")
-        )
+    await world.services.store.verify_key()  # the canary, under the world's key
+    path = world.settings.DATABASE_PATH
+    wrong_key = await Store.open(path, [Fernet.generate_key().decode()])
+    world.server.health = Health(wrong_key, world.services.slack, timeout=0.3)
     try:
         status, body = await healthz(world)
     finally:
-        world.services.store.delete_link(stranger)
+        await wrong_key.aclose()
     assert status == 503 and body["failing"] == ["key"]
     assert body["key"] == "TOKEN_ENCRYPTION_KEY cannot decrypt the stored tokens"
 
@@ -115,7 +113,7 @@ async def test_socket_mode_when_used(world: World, health: Health) -> None:
 
     health.socket_connected = is_connected
     status, body = await healthz(world)
-    assert status == 503 and body["socket_mode"] == "not connected"
+    assert status == 503 and body["socket_mode"] == "disconnected"
     connected = True
     assert (await healthz(world))[1]["socket_mode"] == "ok"
 

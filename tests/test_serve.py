@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
+from serve_process import serve_environment
 
 from bot.demo.world import SIGNING_SECRET, free_port
 from bot.fake_slack import FakeSlack, SlackRequester
-from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from bot.sandbox import Sandbox
 
 
 @pytest.fixture
@@ -22,31 +22,6 @@ async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
     async with Sandbox() as sandbox, FakeSlack() as fake:
         fake.add_user("U0ZOE", name="zoe", real_name="Zoë Ångström")
         yield sandbox, fake
-
-
-def serve_environment(
-    sandbox: Sandbox, fake: FakeSlack, port: int, database: str
-) -> dict[str, str]:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("SLACK_", "CLUSTERMARKET_"))
-    }
-    environment.update(
-        SLACK_BOT_TOKEN=fake.bot_token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        CLUSTERMARKET_API_URL=sandbox.api_url,
-        CLUSTERMARKET_OAUTH_URL=sandbox.oauth_url,
-        CLUSTERMARKET_CLIENT_ID=DEMO_CLIENT_ID,
-        CLUSTERMARKET_CLIENT_SECRET=DEMO_CLIENT_SECRET,
-        PUBLIC_URL=f"http://127.0.0.1:{port}",
-        DATABASE_PATH=database,
-        TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-        HOST="127.0.0.1",
-        PORT=str(port),
-    )
-    return environment
 
 
 async def test_serve_answers_health_and_slack_then_stops_cleanly(

@@ -46,13 +46,15 @@ async def test_serve_refuses_an_empty_secret_a_wrong_key_and_a_bad_port_at_once(
     """Each problem on its own line, all in one go, no traceback, nothing served."""
     sandbox, fake = upstreams
     database = tmp_path / "serve.db"
-    with Store(database, [Fernet.generate_key().decode()]) as earlier:  # another key's tokens
-        earlier.save_link(
-            UserKey("T0CMBOT", "U0ZOE"),
-            cm_user_id=15001,
-            cm_user_name="Zoë Ångström",
-            tokens=TokenSet("access", "refresh", None, "read_user"),
-        )
+    earlier = await Store.open(database, [Fernet.generate_key().decode()])  # another key's
+    await earlier.save_link(
+        UserKey("T0CMBOT", "U0ZOE"),
+        cm_user_id=15001,
+        cm_user_name="Zoë Ångström",
+        tokens=TokenSet("access", "refresh", None, "read_user"),
+    )
+    await earlier.verify_key()  # its key canary
+    await earlier.aclose()
     environment = serve_environment(sandbox, fake, free_port(), str(database))
     environment.update(SLACK_SIGNING_SECRET="  ", PORT="eighty")
     _, stderr = await (await serve(environment, tmp_path)).communicate()

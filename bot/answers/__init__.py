@@ -5,10 +5,10 @@ from bot.answers.answerer import (
     Answerer,
     Asker,
     Question,
-    availability,
     is_question,
 )
 from bot.answers.catalogue import Catalogue, CatalogueCache
+from bot.answers.free_time import availability
 from bot.render.reply import Reply
 
 __all__ = [

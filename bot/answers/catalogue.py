@@ -1,24 +1,26 @@
 """What a user can see in Clustermarket, fetched once and kept for a few minutes.
 
 Names are matched against the catalogue, so it is fetched before almost every question:
-accounts first, then every lab's details (for its time zone) and equipment together. Groups
-come per lab when a question needs them and are kept with the catalogue. One build per user
-at a time: concurrent questions wait for the same build instead of each starting one.
+accounts first, then every lab's details (for its time zone) and equipment together. An
+account that does not say whether it is a lab is read in full and judged by its place in the
+hierarchy. Groups come per lab when a question needs them and are kept with the catalogue.
+Records that could not be read are counted, so answers can say so. It is kept in the
+client's per-user cache: one build per user at a time (concurrent questions wait for the same
+build instead of each starting one), and a stale one serves while it is built again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-import weakref
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Sequence
 
-from bot.clustermarket.client import UserApi, gather_all
-from bot.clustermarket.errors import Forbidden, NotFound
+from bot.clustermarket.listing import Listing
 from bot.clustermarket.models import Account, AccountSummary, EquipmentSummary, GroupSummary
+from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
+from bot.clustermarket.user_api import UserApi, lab_zones_of, or_none
 from bot.questions.matching import Candidate, fold
+from bot.render.gaps import Gaps
 from bot.render.views import (
     DepartmentInfo,
     EquipmentEntry,
@@ -27,17 +29,6 @@ from bot.render.views import (
     LabsTree,
     OrganisationInfo,
 )
-
-T = TypeVar("T")
-
-
-async def _or_none(awaitable: Awaitable[T]) -> T | None:
-    """One lab's record, or None when this account may not read it: one closed lab must not
-    sink the whole catalogue."""
-    try:
-        return await awaitable
-    except (Forbidden, NotFound):
-        return None
 
 
 def _sort_key(name: str) -> tuple[str, str]:
@@ -67,8 +58,10 @@ class Catalogue:
         labs: Sequence[LabInfo],
         equipment: Sequence[EquipmentEntry],
         *,
-        built_at: float,
+        account_gaps: Gaps | None = None,
+        equipment_gaps: Gaps | None = None,
     ) -> None:
+        """`account_gaps` and `equipment_gaps` say what could not be read of each list."""
         self.accounts = tuple(accounts)
         self.labs = tuple(sorted(labs, key=lambda lab: _sort_key(lab.name)))
         self.equipment = tuple(
@@ -81,11 +74,18 @@ class Catalogue:
                 ),
             )
         )
-        self.built_at = built_at
         self._labs_by_id = {lab.id: lab for lab in self.labs}
         self._equipment_by_id = {entry.id: entry for entry in self.equipment}
+        self.account_gaps = account_gaps or Gaps(noun="account")
+        self.equipment_gaps = equipment_gaps or Gaps(noun="instrument")
         self._groups: dict[int, tuple[GroupEntry, ...]] = {}
+        self._unread_groups: dict[int, int] = {}
         self._groups_lock = asyncio.Lock()
+
+    @property
+    def weight(self) -> int:
+        """What it counts for in the cache's bound: its records."""
+        return len(self.accounts) + len(self.labs) + len(self.equipment) + 1
 
     def lab(self, lab_id: int | None) -> LabInfo | None:
         return None if lab_id is None else self._labs_by_id.get(lab_id)
@@ -180,12 +180,17 @@ class Catalogue:
         wanted = list(dict.fromkeys(lab_ids))
         async with self._groups_lock:
             missing = [lab_id for lab_id in wanted if lab_id not in self._groups]
-            fetched = await gather_all(
-                *(_or_none(api.groups(account=lab_id)) for lab_id in missing)
+            fetched: list[Listing[GroupSummary] | None] = await gather_all(
+                *(or_none(api.groups(account=lab_id)) for lab_id in missing)
             )
             for lab_id, items in zip(missing, fetched, strict=True):
                 self._groups[lab_id] = self._group_entries(lab_id, items or [])
+                self._unread_groups[lab_id] = items.unread if items is not None else 0
         return {lab_id: self._groups[lab_id] for lab_id in wanted}
+
+    def unread_groups(self, lab_ids: Iterable[int]) -> int:
+        """How many groups of these labs (fetched so far) could not be read."""
+        return sum(self._unread_groups.get(lab_id, 0) for lab_id in lab_ids)
 
     def _group_entries(self, lab_id: int, items: Sequence[GroupSummary]) -> tuple[GroupEntry, ...]:
         lab = self.lab(lab_id)
@@ -212,71 +217,64 @@ def _lab_info(summary: AccountSummary, detail: Account | None) -> LabInfo:
     )
 
 
-async def build_catalogue(api: UserApi, *, built_at: float) -> Catalogue:
-    """Accounts, then each lab's details and equipment all at once."""
+async def build_catalogue(api: UserApi) -> Catalogue:
+    """Accounts; then the details of each lab (and of each account that does not say what it
+    is) with each known lab's equipment, all at once; then the equipment of labs found only
+    by their details."""
     accounts = await api.accounts()
-    summaries = {
-        account.id: account for account in accounts if account.is_lab and account.id is not None
-    }
-    labs = list(summaries)  # each lab once, in the API's order
+    summaries = {account.id: account for account in accounts if account.id is not None}
+    known_labs = [account_id for account_id, item in summaries.items() if item.is_lab]
+    unsure = [account_id for account_id, item in summaries.items() if item.kind is None]
+    asked = [*known_labs, *unsure]
     results = await gather_all(
-        *(_or_none(api.account(lab_id)) for lab_id in labs),
-        *(_or_none(api.equipment_list(account=lab_id)) for lab_id in labs),
+        *(or_none(api.account(account_id)) for account_id in asked),
+        *(or_none(api.equipment_list(account=lab_id)) for lab_id in known_labs),
     )
-    details: list[Account | None] = results[: len(labs)]
-    equipment_lists: list[list[EquipmentSummary] | None] = results[len(labs) :]
-    infos = [
-        _lab_info(summaries[lab_id], detail) for lab_id, detail in zip(labs, details, strict=True)
+    details: dict[int, Account | None] = dict(zip(asked, results[: len(asked)], strict=True))
+    equipment: dict[int, Listing[EquipmentSummary] | None] = dict(
+        zip(known_labs, results[len(asked) :], strict=True)
+    )
+    found = [
+        account_id
+        for account_id in unsure
+        if (detail := details[account_id]) is not None and detail.kind == "lab"
     ]
+    more = await gather_all(*(or_none(api.equipment_list(account=lab_id)) for lab_id in found))
+    equipment.update(zip(found, more, strict=True))
+    labs = [lab_id for lab_id in asked if lab_id in equipment]  # each lab once, API order
+    api.remember_lab_zones(lab_zones_of([details[lab_id] for lab_id in labs]))
+    infos = [_lab_info(summaries[lab_id], details[lab_id]) for lab_id in labs]
     entries: dict[int, EquipmentEntry] = {}
-    for info, items in zip(infos, equipment_lists, strict=True):
-        for item in items or []:
+    for info in infos:
+        for item in equipment[info.id] or []:
             if item.id is None or item.id in entries:
                 continue
             name = item.name.strip() if item.name and item.name.strip() else f"Equipment {item.id}"
             entries[item.id] = EquipmentEntry(item.id, name, info, item)
-    return Catalogue(accounts, infos, list(entries.values()), built_at=built_at)
+    lists = [listing for listing in equipment.values() if listing is not None]
+    return Catalogue(
+        accounts,
+        infos,
+        list(entries.values()),
+        account_gaps=Gaps(accounts.unread, "account", partial=accounts.partial),
+        equipment_gaps=Gaps(
+            sum(listing.unread for listing in lists),
+            "instrument",
+            partial=any(listing.partial for listing in lists),
+        ),
+    )
 
 
 class CatalogueCache:
-    """Each user's catalogue for `ttl` seconds; one build at a time per user."""
-
-    def __init__(self, ttl: float, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self._clock = clock
-        self._entries: dict[UserKey, Catalogue] = {}
-        # A lock lives while some question holds or waits for it, so idle users cost nothing.
-        self._locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
-
-    def _fresh(self, key: UserKey) -> Catalogue | None:
-        cached = self._entries.get(key)
-        if cached is not None and self._clock() - cached.built_at < self.ttl:
-            return cached
-        return None
+    """Each user's catalogue, kept whole in the client's cache for minutes (its `catalogue`
+    lifetime, refreshed in the background once stale); one build at a time per user."""
 
     async def get(self, key: UserKey, api: UserApi) -> Catalogue:
-        cached = self._fresh(key)
-        if cached is not None:
-            return cached
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
-            cached = self._fresh(key)
-            if cached is not None:
-                return cached
-            catalogue = await build_catalogue(api, built_at=self._clock())
-            self._drop_stale()
-            self._entries[key] = catalogue
-            return catalogue
+        """`key`'s catalogue, read through `api` (the same user's)."""
+        assert api.key == key, "a catalogue is only ever read as its own user"
 
-    def forget(self, key: UserKey) -> None:
-        """Drop a user's catalogue (after they disconnect or link another account)."""
-        self._entries.pop(key, None)
+        async def build() -> Catalogue:
+            # its parts are read afresh: the catalogue is what is kept, not each part
+            return await build_catalogue(api.unkept())
 
-    def _drop_stale(self) -> None:
-        now = self._clock()
-        for key in [k for k, c in self._entries.items() if now - c.built_at >= self.ttl]:
-            del self._entries[key]
+        return await api.keep("catalogue", "catalogue", build)

@@ -53,3 +53,16 @@ class OAuthError(ClustermarketError):
     @property
     def invalid_grant(self) -> bool:
         return self.error == "invalid_grant"
+
+
+class MissingScope(Forbidden):
+    """The token lacks an OAuth scope the operation needs (RFC 6750 `insufficient_scope`).
+
+    `scope` names it (from the server's answer, else the operation's documented scope);
+    `granted` says whether the user's stored token claims it all the same.
+    """
+
+    def __init__(self, message: str, scope: str | None, granted: bool | None = None) -> None:
+        super().__init__(message)
+        self.scope = scope
+        self.granted = granted

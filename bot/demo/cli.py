@@ -19,9 +19,9 @@ from collections.abc import Coroutine, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from bot.demo.session import DemoSession, find_person
+from bot.demo.session import DemoSession
 from bot.demo.terminal import Style, paint_line, wrap
-from bot.demo.world import PEOPLE, Person, World
+from bot.demo.world import PEOPLE, Person, World, find_person
 
 T = TypeVar("T")
 
@@ -29,7 +29,8 @@ STOP_TIMEOUT = 10.0
 EXAMPLES = (
     "/cm bookings today",
     "@cmbot is the nanodrop free at 3?",
-    "/cm digest on 08:00",
+    ":reply and tomorrow?",
+    "what's free now?",
 )
 
 
@@ -109,6 +110,7 @@ class _NoTraces(logging.Formatter):
 
 def _quiet_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)  # whatever level a library's logger is held at
     handler.setFormatter(_NoTraces("cmbot demo: %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -141,6 +143,8 @@ def _banner(person: Person, style: Style) -> str:
         [("Type what you would type in Slack:", plain)],
         tries,
         [
+            (":tour", bold),
+            (" asks a few for you, ", plain),
             (":digest", bold),
             (" previews today's digest, ", plain),
             (":user emily", bold),

@@ -4,45 +4,37 @@ Each line goes in the way Slack would send it: `/cm …` as a signed slash comma
 as an app_mention in #lab, anything else as a DM, a `:click` as a signed block_actions
 payload. What comes back is read from the fake Slack (response-URL posts, messages the person
 can see, their Home tab) and rendered by `bot.demo.terminal`. Lines starting with `:` are the
-demo's own: preview today's digest, switch person, open the Home tab, press a button.
+demo's own: preview today's digest, switch person, open the Home tab, press a button, reply in
+the thread of the last mention, or take the tour.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import difflib
 import logging
 import re
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
 from bot.clustermarket.tokens import UserKey
+from bot.demo.buttons import Button, Shown, buttons_in, pick, plain_text
+from bot.demo.inbox import Inbox, Mark, is_set
+from bot.demo.preview import digest_preview
 from bot.demo.terminal import (
     Names,
     Style,
-    button_label,
-    mrkdwn_lines,
     paint_line,
     render_message,
     render_view,
     short_url,
     wrap,
 )
-from bot.demo.world import PEOPLE, Person, World
-from bot.digest.commands import digest_summary
-from bot.digest.compose import personal_digest
+from bot.demo.world import PEOPLE, Person, World, find_person
 from bot.fake_slack import Message
 from bot.render.actions import CONNECT
-from bot.render.digest import personal_digest_message
-from bot.slack_users import user_zone
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +44,14 @@ REPLY_TIMEOUT = 20.0
 """Seconds to wait for the bot's answer before saying there was none."""
 QUIET = 0.2
 """Seconds without Slack or Clustermarket traffic after which an answer counts as complete."""
-SETTLE_LIMIT = 5.0
-POLL = 0.01
 CALLBACK_PATH = "/clustermarket/oauth/callback"
 
 DEMO_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/cm …", "a slash command, as in Slack: /cm bookings today"),
     ("@cmbot …", "mention the bot in #lab: @cmbot is the nanodrop free at 3?"),
+    (":reply …", "@cmbot again in the thread of your last mention: :reply and tomorrow?"),
     ("anything else", "a direct message to the bot: who has the nanodrop tomorrow?"),
+    (":tour", "a few questions asked for you: a follow-up in a thread, what's free now"),
     (":digest", "preview today's daily digest for you (nothing is sent)"),
     (":user NAME", "be someone else: zoe, margaret, jose or emily (linked on first use)"),
     (":home", "open the bot's Home tab"),
@@ -67,63 +59,18 @@ DEMO_COMMANDS: tuple[tuple[str, str], ...] = (
     (":help", "this list, then the bot's own /cm help"),
     (":quit", "leave (Ctrl-D works too)"),
 )
-_DEMO_WORDS = ("help", "digest", "user", "home", "click", "quit", "exit")
+_DEMO_WORDS = ("help", "digest", "user", "home", "click", "reply", "tour", "quit", "exit")
+TOUR = (
+    "@cmbot is the nanodrop free at 3?",
+    ":reply and tomorrow?",
+    ":reply what about the qubit?",
+    "what's free now?",
+    "anything free in the sequencing group this afternoon?",
+    "and tomorrow?",
+)
+"""The tour: a question in #lab, two follow-ups in its thread, and questions about all the
+equipment in a DM, the last one a follow-up too."""
 _MENTION = re.compile(r"@cmbot\b[,:]?", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, no emoji or punctuation: how people type names and labels."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if c.isalnum() or c.isspace())
-    return " ".join(kept.casefold().split())
-
-
-def find_person(name: str) -> Person | None:
-    """The demo person `name` means: handle, full name, first or last name, or Slack id;
-    a unique prefix will do."""
-    wanted = fold(name.removeprefix("@"))
-    if not wanted:
-        return None
-
-    def names_of(person: Person) -> set[str]:
-        full = fold(person.real_name)
-        return {fold(person.name), full, *full.split(), fold(person.user_id)}
-
-    exact = [person for person in PEOPLE if wanted in names_of(person)]
-    if len(exact) == 1:
-        return exact[0]
-    starts = [p for p in PEOPLE if any(n.startswith(wanted) for n in names_of(p))]
-    return starts[0] if len(starts) == 1 else None
-
-
-@dataclass
-class Shown:
-    """Something the person was shown, kept so `:click` can press its buttons."""
-
-    blocks: Sequence[Any]
-    message: Message | None = None
-    home: bool = False
-    preview: bool = False
-
-
-@dataclass(frozen=True)
-class _Button:
-    element: Mapping[str, Any]
-    shown: Shown
-    context: str
-
-    @property
-    def label(self) -> str:
-        return button_label(self.element)
-
-
-@dataclass(frozen=True)
-class _Mark:
-    """The fake Slack's state before an input, to tell what the input caused."""
-
-    seen: frozenset[tuple[str, str]]
-    responses: int
-    publishes: int
 
 
 @dataclass
@@ -167,11 +114,11 @@ class DemoSession:
         self.world = world
         self.style = style or Style()
         self.person = person
-        self.reply_timeout = reply_timeout
-        self.quiet = quiet
+        self.inbox = Inbox(world, reply_timeout=reply_timeout, quiet=quiet)
         self.done = False
         self.shown: list[Shown] = []
-        self._late: _Mark | None = None  # where an unanswered input left off
+        self.thread_ts: str | None = None  # the person's last mention in #lab, for :reply
+        self._late: Mark | None = None  # where an unanswered input left off
         self.command = world.settings.SLACK_COMMAND
         fake = world.fake
         users = {p.user_id: p.real_name for p in PEOPLE} | {fake.bot_user_id: "cmbot"}
@@ -186,21 +133,21 @@ class DemoSession:
     def key(self, person: Person | None = None) -> UserKey:
         return UserKey(self.world.fake.team_id, (person or self.person).user_id)
 
-    def linked(self, person: Person | None = None) -> bool:
-        link = self.world.services.store.get_link(self.key(person))
+    async def linked(self, person: Person | None = None) -> bool:
+        link = await self.world.services.store.get_link(self.key(person))
         return link is not None and link.status == "active"
 
     async def begin(self) -> None:
         """Link the starting person through the real OAuth flow, quietly, and let the bot's
         welcome land before the first question, so it is not taken for an answer."""
-        if self.linked():
+        if await self.linked():
             return
-        mark = self._mark()
+        mark = self.inbox.mark(self.person.user_id)
         page = await self.world.link(self.person)
         if page.status_code != httpx.codes.OK:
             raise RuntimeError(f"linking {self.person.real_name} failed (HTTP {page.status_code})")
-        await self._wait(lambda: self._news(mark, home=False))
-        await self._settle()
+        await self.inbox.wait(lambda: self.inbox.news(self.person.user_id, mark, home=False))
+        await self.inbox.settle()
 
     # -- one line ----------------------------------------------------------------------------
 
@@ -261,6 +208,10 @@ class DemoSession:
             return await self._home()
         if name in ("click", "press"):
             return await self._click(rest)
+        if name == "reply":
+            return await self._reply_in_thread(rest)
+        if name == "tour":
+            return await self._tour()
         if name in ("quit", "exit", "q"):
             self.done = True
             return []
@@ -271,7 +222,7 @@ class DemoSession:
     # -- Slack's side ----------------------------------------------------------------------
 
     async def _slash(self, text: str) -> list[str]:
-        mark = self._mark()
+        mark = self.inbox.mark(self.person.user_id)
         ack = await self.world.slack.command(
             text, user_id=self.person.user_id, channel_id=DEMO_CHANNEL
         )
@@ -285,110 +236,52 @@ class DemoSession:
         return await self._collect(mark)
 
     async def _mention(self, text: str) -> list[str]:
-        mark = self._mark()
+        mark = self.inbox.mark(self.person.user_id)
         await self.world.slack.mention(text, user_id=self.person.user_id, channel=DEMO_CHANNEL)
+        self.thread_ts = self.world.fake.messages_in(DEMO_CHANNEL)[-1].ts
+        return await self._collect(mark)
+
+    async def _reply_in_thread(self, text: str) -> list[str]:
+        """@cmbot again, in the thread of the last mention: a follow-up there."""
+        if self.thread_ts is None:
+            return [self._note("Ask @cmbot something in #lab first; :reply answers in its thread.")]
+        if not text:
+            return [self._note("Say what to reply, e.g. :reply and tomorrow?")]
+        mark = self.inbox.mark(self.person.user_id)
+        await self.world.slack.mention(
+            text, user_id=self.person.user_id, channel=DEMO_CHANNEL, thread_ts=self.thread_ts
+        )
         return await self._collect(mark)
 
     async def _direct_message(self, text: str) -> list[str]:
-        mark = self._mark()
+        mark = self.inbox.mark(self.person.user_id)
         await self.world.slack.direct_message(text, user_id=self.person.user_id)
         return await self._collect(mark)
 
     async def _home(self) -> list[str]:
-        mark = self._mark()
+        mark = self.inbox.mark(self.person.user_id)
         await self.world.slack.home_opened(user_id=self.person.user_id)
         return await self._collect(mark, home=True)
 
     # -- buttons -------------------------------------------------------------------------------
 
-    def _buttons(self) -> list[_Button]:
-        found: list[_Button] = []
-        for shown in self.shown:
-            for block in shown.blocks:
-                if not isinstance(block, Mapping):
-                    continue
-                context = ""
-                elements = [e for e in block.get("elements") or [] if isinstance(e, Mapping)]
-                accessory = block.get("accessory")
-                if isinstance(accessory, Mapping):
-                    elements.append(accessory)
-                    context = self._plain(block.get("text"))
-                found.extend(
-                    _Button(element, shown, context)
-                    for element in elements
-                    if element.get("type") == "button"
-                )
-        return found
-
-    def _plain(self, text_object: object) -> str:
-        if not isinstance(text_object, Mapping) or not isinstance(text_object.get("text"), str):
-            return ""
-        lines = mrkdwn_lines(str(text_object["text"]), self.names)
-        return " — ".join("".join(text for text, _ in line) for line in lines if line)
-
-    def _pick(self, query: str) -> _Button | str:
-        """The button `query` names (its label, a number, or the words beside it), or why not."""
-        buttons = self._buttons()
-        if not buttons:
-            return "The last reply has no buttons to press."
-        number: int | None = None
-        words = query.split()
-        if words and words[-1].isdigit():
-            number = int(words[-1])
-            query = " ".join(words[:-1])
-        wanted = fold(query)
-        if not wanted:
-            if number is not None and 1 <= number <= len(buttons):
-                return buttons[number - 1]
-            return self._button_list(buttons, "Which button?")
-        ranks: list[list[_Button]] = [[], [], [], []]
-        for button in buttons:
-            label = fold(button.label)
-            if label == wanted:
-                ranks[0].append(button)
-            elif label.startswith(wanted):
-                ranks[1].append(button)
-            elif wanted in label:
-                ranks[2].append(button)
-            elif wanted in fold(button.context):
-                ranks[3].append(button)
-        group = next((rank for rank in ranks if rank), [])
-        if not group:
-            return self._button_list(buttons, f"No button on the last reply matches “{query}”.")
-        if number is not None:
-            if 1 <= number <= len(group):
-                return group[number - 1]
-            return self._button_list(group, f"There is no {number} among those buttons.")
-        if len(group) == 1:
-            return group[0]
-        return self._button_list(group, "More than one button matches.")
-
-    def _button_list(self, buttons: Sequence[_Button], lead: str) -> str:
-        same = len({fold(button.label) for button in buttons}) == 1
-        options = []
-        for index, button in enumerate(buttons, start=1):
-            name = f"{button.label} {index}" if same else button.label
-            beside = f" ({button.context})" if button.context and same else ""
-            options.append(f":click {name}{beside}")
-        return f"{lead} Say " + "; ".join(options) + "."
-
     async def _click(self, query: str) -> list[str]:
-        picked = self._pick(query)
+        picked = pick(buttons_in(self.shown, self.names), query)
         if isinstance(picked, str):
             return [self._note(picked)]
         return await self._press(picked)
 
-    async def _press(self, button: _Button) -> list[str]:
+    async def _press(self, button: Button) -> list[str]:
         out = _Output()
         element, shown = button.element, button.shown
         if shown.preview:
             return [self._note("That's a preview: its buttons aren't live.")]
         confirm = element.get("confirm")
         if isinstance(confirm, Mapping):
-            title = self._plain(confirm.get("title")) or "Are you sure?"
+            title = plain_text(confirm.get("title"), self.names) or "Are you sure?"
             out.note(self._note(f"Slack asks “{title}” first. Confirmed."))
         action_id = str(element.get("action_id", ""))
-        mark = self._mark()
+        mark = self.inbox.mark(self.person.user_id)
         await self._send_click(action_id, str(element.get("value", "")), shown)
         url = element.get("url")
         if isinstance(url, str) and url:
@@ -430,7 +323,7 @@ class DemoSession:
                     return candidate
         return None
 
-    async def _open_connect(self, url: str, mark: _Mark) -> list[str]:
+    async def _open_connect(self, url: str, mark: Mark) -> list[str]:
         """What the browser does with the Connect button: Clustermarket's sign-in (the
         sandbox's, approved as this person) and back to the bot's callback page."""
         out = _Output()
@@ -464,6 +357,16 @@ class DemoSession:
         out.extend(await self._slash("help"))
         return out.done()
 
+    async def _tour(self) -> list[str]:
+        """Each line of the tour as if typed at the prompt, with its answer."""
+        out = _Output()
+        out.note(self._note("The tour: each line below is typed for you, as you would type it."))
+        for line in TOUR:
+            prompt = self.style.paint(f"{self.person.name} ›", "bold", "primary")
+            out.add(f"{prompt} {line}")
+            out.extend(await self._say(line))
+        return out.done()
+
     async def _switch(self, name: str) -> list[str]:
         everyone = ", ".join(f"{p.name} ({p.real_name})" for p in PEOPLE)
         if not name:
@@ -475,10 +378,11 @@ class DemoSession:
             return [self._note(f"You are already {person.real_name}.")]
         self.person = person
         self.shown = []
+        self.thread_ts = None
         self._late = None
         out = _Output()
         out.note(self._note(f"You are now {person.real_name} (@{person.name}, {person.tz})."))
-        if self.linked():
+        if await self.linked():
             return out.done()
         out.note(
             self._note(
@@ -487,138 +391,62 @@ class DemoSession:
             )
         )
         out.extend(await self._slash("connect"))
-        connect = next((b for b in self._buttons() if b.element.get("action_id") == CONNECT), None)
+        connect = next(
+            (
+                b
+                for b in buttons_in(self.shown, self.names)
+                if b.element.get("action_id") == CONNECT
+            ),
+            None,
+        )
         if connect is not None:
             out.extend(await self._press(connect))
         return out.done()
 
     async def _digest_preview(self) -> list[str]:
         """Today's personal digest as the runner would compose it, neither sent nor recorded."""
-        services = self.world.services
-        key = self.key()
-        link = services.store.get_link(key)
-        if link is None or link.status != "active":
-            return [
-                self._note(
-                    f"{self.first_name} has no working Clustermarket link, so there is no digest"
-                    f" to preview: {self.command} connect links it."
-                )
-            ]
-        zone = await user_zone(services.slack, services.store, key) or ZoneInfo("UTC")
-        today = dt.datetime.now(zone).date()
-        try:
-            bookings = await services.clustermarket.for_user(key).bookings()
-        except (NotLinked, ReconnectRequired):
-            return [self._note(f"The link no longer works: {self.command} connect renews it.")]
-        except ClustermarketError:
-            return [self._note("Clustermarket isn't answering just now; try :digest again.")]
-        digest = personal_digest(bookings, link.cm_user_id, today, zone)
-        reply = personal_digest_message(digest, command=self.command)
-        summary = digest_summary(services.store, key)
-        if summary.personal and summary.time is not None:
-            when = f"your daily digest is on, at {summary.time:%H:%M}"
-        else:
-            when = f"your daily digest is off; {self.command} digest on 08:00 turns it on"
-        out = _Output()
-        out.note(self._note(f"A preview of today's digest, nothing sent or recorded ({when}):"))
-        out.add(
-            render_message(
-                reply.blocks,
-                self.style,
-                self.names,
-                text=reply.text,
-                meta="direct message · preview",
-            )
+        preview = await digest_preview(
+            self.world.services, self.key(), self.command, self.first_name
         )
+        if isinstance(preview, str):
+            return [self._note(preview)]
+        out = _Output()
+        out.note(
+            self._note(f"A preview of today's digest, nothing sent or recorded ({preview.when}):")
+        )
+        reply = preview.reply
+        meta = "direct message · preview"
+        out.add(render_message(reply.blocks, self.style, self.names, text=reply.text, meta=meta))
         self.shown = [Shown(reply.blocks, preview=True)]
         return out.done()
 
-    # -- reading the answer -------------------------------------------------------------------
-
-    def _publishes(self) -> int:
-        return sum(
-            1
-            for call in self.world.fake.calls_to("views.publish")
-            if call.args.get("user_id") == self.person.user_id
-        )
-
-    def _mark(self) -> _Mark:
-        seen = frozenset((m.channel, m.ts) for m in self.world.fake.seen_by(self.person.user_id))
-        return _Mark(seen, len(self.world.fake.responses), self._publishes())
-
-    def _new_messages(self, mark: _Mark) -> list[Message]:
-        return [
-            message
-            for message in self.world.fake.seen_by(self.person.user_id)
-            if message.bot_id and (message.channel, message.ts) not in mark.seen
-        ]
-
-    def _edits(self, mark: _Mark) -> list[dict[str, Any]]:
-        """Response-URL posts that replaced or deleted the clicked message."""
-        bodies = [post.body for post in self.world.fake.responses[mark.responses :]]
-        return [
-            body
-            for body in bodies
-            if _flag(body.get("replace_original")) or _flag(body.get("delete_original"))
-        ]
-
-    def _news(self, mark: _Mark, *, home: bool) -> bool:
-        if home and self._publishes() > mark.publishes:
-            return True
-        return bool(self._new_messages(mark) or self._edits(mark))
-
-    async def _wait(self, ready: Callable[[], bool]) -> bool:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.reply_timeout
-        while not ready():
-            if loop.time() >= deadline:
-                return False
-            await asyncio.sleep(POLL)
-        return True
-
-    def _activity(self) -> tuple[int, ...]:
-        fake, stats = self.world.fake, self.world.sandbox.stats
-        return len(fake.calls), len(fake.responses), stats.total(), stats.in_flight
-
-    async def _settle(self) -> None:
-        """Wait until Slack and Clustermarket have been quiet a moment: the answer is whole."""
-        loop = asyncio.get_running_loop()
-        start = quiet_since = loop.time()
-        last = self._activity()
-        while loop.time() - start < SETTLE_LIMIT:
-            await asyncio.sleep(POLL)
-            now, current = loop.time(), self._activity()
-            if current != last or current[-1]:
-                last, quiet_since = current, now
-            elif now - quiet_since >= self.quiet:
-                return
-
     async def _collect(
-        self, mark: _Mark, *, home: bool = False, clicked: Message | None = None
+        self, mark: Mark, *, home: bool = False, clicked: Message | None = None
     ) -> list[str]:
         """Wait for what the last input caused, then render it, with any late answer to an
         earlier input that timed out."""
-        if not await self._wait(lambda: self._news(mark, home=home)):
+        inbox, user_id = self.inbox, self.person.user_id
+        if not await inbox.wait(lambda: inbox.news(user_id, mark, home=home)):
             self._late = self._late or mark
             return [
                 self._note(
-                    f"No reply from cmbot within {self.reply_timeout:g} seconds. If it answers"
+                    f"No reply from cmbot within {inbox.reply_timeout:g} seconds. If it answers"
                     " later, the answer shows with your next input."
                 )
             ]
-        await self._settle()
+        await self.inbox.settle()
         since, self._late = self._late or mark, None
         out = _Output()
         shown: list[Shown] = []
-        fresh = self._new_messages(since)
-        for body in self._edits(since):
-            if _flag(body.get("delete_original")):
+        fresh = inbox.new_messages(user_id, since)
+        for body in inbox.edits(since):
+            if is_set(body.get("delete_original")):
                 out.note(self._note("cmbot removed that message."))
                 continue
             blocks = body.get("blocks") or []
             if any(message.blocks == blocks for message in fresh):
                 continue  # Slack found no original and posted it as a new message
-            where = self._where(clicked) if clicked is not None else "reply"
+            where = inbox.where(clicked) if clicked is not None else "reply"
             out.add(
                 render_message(
                     blocks,
@@ -636,38 +464,23 @@ class DemoSession:
                     self.style,
                     self.names,
                     text=message.text,
-                    meta=self._where(message),
+                    meta=inbox.where(message),
                 )
             )
             shown.append(Shown(message.blocks, message=message))
         view = self.world.fake.home_views.get(self.person.user_id)
-        if home and view is not None and self._publishes() > mark.publishes:
+        if home and view is not None and inbox.publishes(user_id) > mark.publishes:
             out.add(render_view(view, self.style, self.names, meta="Home tab"))
             shown.append(Shown(view.get("blocks") or [], home=True))
         if shown:
             self.shown = shown
         return out.done()
 
-    def _where(self, message: Message) -> str:
-        if message.channel.startswith("D"):
-            parts = ["direct message"]
-        else:
-            parts = ["#" + self.world.fake.channel_name(message.channel)]
-        if message.thread_ts and message.thread_ts != message.ts:
-            parts.append("in thread")
-        if message.ephemeral_for:
-            parts.append("only visible to you")
-        return " · ".join(parts)
-
     def _note(self, text: str) -> str:
         """The demo's own voice: marked », dim in colour, wrapped like the bot's replies."""
         line = [("» ", frozenset({"dim"})), (text, frozenset({"dim"}))]
         rows = wrap(line, self.style.width, hang=2)
         return "\n".join(paint_line(row, self.style) for row in rows)
-
-
-def _flag(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
 
 
 def _page_text(html: str) -> tuple[str, str]:

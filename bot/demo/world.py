@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import socket
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from aiohttp import web
@@ -25,6 +25,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
+from bot.lifecycle import AsyncRunning
 from bot.listening import listen
 from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.render.actions import CONNECT
@@ -32,6 +33,7 @@ from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnob
 from bot.sandbox.browser import submit_authorize_page
 from bot.server import SLACK_EVENTS_PATH, BotServer, runner_for
 from bot.services import Services
+from bot.store import BUSY_TIMEOUT_SECONDS
 
 SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
 
@@ -55,6 +57,31 @@ PEOPLE = (
 )
 
 
+def fold(text: str) -> str:
+    """Lower case, no accents, no emoji or punctuation: how people type names and labels."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if c.isalnum() or c.isspace())
+    return " ".join(kept.casefold().split())
+
+
+def find_person(name: str) -> Person | None:
+    """The demo person `name` means: handle, full name, first or last name, or Slack id;
+    a unique prefix will do."""
+    wanted = fold(name.removeprefix("@"))
+    if not wanted:
+        return None
+
+    def names_of(person: Person) -> set[str]:
+        full = fold(person.real_name)
+        return {fold(person.name), full, *full.split(), fold(person.user_id)}
+
+    exact = [person for person in PEOPLE if wanted in names_of(person)]
+    if len(exact) == 1:
+        return exact[0]
+    starts = [p for p in PEOPLE if any(n.startswith(wanted) for n in names_of(p))]
+    return starts[0] if len(starts) == 1 else None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -62,7 +89,7 @@ def free_port() -> int:
         return port
 
 
-class World:
+class World(AsyncRunning):
     """Start with `async with World() as world:`; everything stops on exit."""
 
     def __init__(
@@ -75,8 +102,11 @@ class World:
         answer_deadline: float = ANSWER_DEADLINE,
         slow_note_after: float = SLOW_NOTE_AFTER,
         late_answer_limit: float = LATE_ANSWER_LIMIT,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        dialect: str = "reference",
     ) -> None:
-        self.sandbox = Sandbox(today=today, knobs=knobs)
+        """`dialect` is the API shape the sandbox speaks (`bot.sandbox.dialects`)."""
+        self.sandbox = Sandbox(today=today, knobs=knobs, dialect=dialect)
         self.fake = FakeSlack()
         for person in PEOPLE:
             self.fake.add_user(
@@ -87,6 +117,7 @@ class World:
         self._answer_deadline = answer_deadline
         self._slow_note_after = slow_note_after
         self._late_answer_limit = late_answer_limit
+        self._busy_timeout = busy_timeout
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._runner: web.AppRunner | None = None
         self.browser = httpx.AsyncClient(timeout=30.0)
@@ -114,7 +145,9 @@ class World:
             HOST="127.0.0.1",
             PORT=port,
         )
-        self.services = Services.build(self.settings, **self._client_options)
+        self.services = await Services.build(
+            self.settings, busy_timeout=self._busy_timeout, **self._client_options
+        )
         self.conversation = Conversation(
             self.services,
             answer_deadline=self._answer_deadline,
@@ -139,18 +172,6 @@ class World:
         if self._folder is not None:
             self._folder.cleanup()
 
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
     async def link(self, person: Person, *, approve: bool = True) -> httpx.Response:
         """Link `person` through the real flow: /cm connect, the button, the authorize page,
         the callback. Returns the callback's page."""
@@ -162,22 +183,35 @@ class World:
         self, url: str, person: Person, *, approve: bool = True
     ) -> httpx.Response:
         """What the browser does after the connect button: to Clustermarket and back."""
-        start = await self.browser.get(url)
-        if start.status_code != 302:
-            return start
-        callback = await submit_authorize_page(
-            self.browser, start.headers["location"], person.cm_user_id, approve=approve
-        )
-        return await self.browser.get(callback)
+        return await follow_connect_link(self.browser, url, person, approve=approve)
 
     def button_url(self, user_id: str) -> str | None:
         """The newest connect button's URL shown to this user, if any."""
-        for message in reversed(self.fake.seen_by(user_id)):
-            for block in message.blocks:
-                for element in _elements(block):
-                    if element.get("action_id") == CONNECT and element.get("url"):
-                        return str(element["url"])
-        return None
+        return connect_button_url(self.fake, user_id)
+
+
+async def follow_connect_link(
+    browser: httpx.AsyncClient, url: str, person: Person, *, approve: bool = True
+) -> httpx.Response:
+    """The browser after a connect button: the bot's start URL, Clustermarket's authorize
+    page (signing in as `person`), and back to the bot's callback, whose page it returns."""
+    start = await browser.get(url)
+    if start.status_code != 302:
+        return start
+    callback = await submit_authorize_page(
+        browser, start.headers["location"], person.cm_user_id, approve=approve
+    )
+    return await browser.get(callback)
+
+
+def connect_button_url(fake: FakeSlack, user_id: str) -> str | None:
+    """The newest connect button's URL the fake Slack showed this user, if any."""
+    for message in reversed(fake.seen_by(user_id)):
+        for block in message.blocks:
+            for element in _elements(block):
+                if element.get("action_id") == CONNECT and element.get("url"):
+                    return str(element["url"])
+    return None
 
 
 def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:

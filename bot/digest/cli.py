@@ -53,7 +53,7 @@ def add_run_due_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run_once(settings: Settings, now: dt.datetime) -> int:
-    services = Services.build(settings)
+    services = await Services.build(settings)
     try:
         report = await DigestRunner(services).run_due(now)
     except (StoreError, sqlite3.Error) as error:

@@ -69,9 +69,9 @@ def in_channel(channel_id: str | None) -> bool:
     return channel_id is not None and channel_id[:1] in ("C", "G")
 
 
-def _linked(store: Store, key: UserKey) -> Link:
+async def _linked(store: Store, key: UserKey) -> Link:
     """The working link, or the exception the caller turns into a connect button."""
-    link = store.get_link(key)
+    link = await store.get_link(key)
     if link is None:
         raise NotLinked("this Slack user has not connected a Clustermarket account")
     if link.status != "active":
@@ -79,12 +79,12 @@ def _linked(store: Store, key: UserKey) -> Link:
     return link
 
 
-def view_of(store: Store, subscription: Subscription, now: dt.datetime) -> DigestView:
+async def view_of(store: Store, subscription: Subscription, now: dt.datetime) -> DigestView:
     """A digest's settings and today's state, as the replies show them."""
     tz = zone_of(subscription.timezone)
     clock = parse_send_time(subscription.send_time)
     today = now.astimezone(tz).date()
-    delivery = store.get_delivery(subscription.id, today)
+    delivery = await store.get_delivery(subscription.id, today)
     sent_today = delivery is not None and delivery.status == "sent"
     paused = subscription.status != "active"
     return DigestView(
@@ -108,9 +108,9 @@ def view_of(store: Store, subscription: Subscription, now: dt.datetime) -> Diges
     )
 
 
-def digest_summary(store: Store, key: UserKey) -> DigestSummary:
+async def digest_summary(store: Store, key: UserKey) -> DigestSummary:
     """The App Home's digest section: the personal digest and the channel digests `key` runs."""
-    personal = store.find_subscription(
+    personal = await store.find_subscription(
         kind="personal", team_id=key.team_id, owner_user_id=key.user_id
     )
     channels = tuple(
@@ -120,7 +120,7 @@ def digest_summary(store: Store, key: UserKey) -> DigestSummary:
             time=parse_send_time(subscription.send_time),
             paused=subscription.status != "active",
         )
-        for subscription in store.list_subscriptions(team_id=key.team_id)
+        for subscription in await store.list_subscriptions(team_id=key.team_id)
         if subscription.kind == "channel" and subscription.owner_user_id == key.user_id
     )
     if personal is None:
@@ -134,7 +134,7 @@ def digest_summary(store: Store, key: UserKey) -> DigestSummary:
     )
 
 
-def set_personal_options(
+async def set_personal_options(
     store: Store,
     key: UserKey,
     *,
@@ -142,12 +142,12 @@ def set_personal_options(
     skip_weekends: bool | None = None,
 ) -> Subscription | None:
     """Change the personal digest's day options (None keeps one); None when it is off."""
-    current = store.find_subscription(
+    current = await store.find_subscription(
         kind="personal", team_id=key.team_id, owner_user_id=key.user_id
     )
     if current is None:
         return None
-    return store.save_subscription(
+    return await store.save_subscription(
         kind="personal",
         team_id=current.team_id,
         owner_user_id=current.owner_user_id,
@@ -169,7 +169,7 @@ async def adopt_posted(services: Services, subscription: Subscription, now: dt.d
     day = due_date(now, parse_send_time(subscription.send_time), tz)
     if day is None or subscription.channel_id[:1] not in ("C", "G", "D"):
         return False
-    delivery = services.store.get_delivery(subscription.id, day)
+    delivery = await services.store.get_delivery(subscription.id, day)
     if delivery is not None and delivery.status == "sent":
         return False
     try:
@@ -185,7 +185,7 @@ async def adopt_posted(services: Services, subscription: Subscription, now: dt.d
         return False
     if ts is None:
         return False
-    services.store.record_delivery(subscription.id, day, message_ts=ts, now=now)
+    await services.store.record_delivery(subscription.id, day, message_ts=ts, now=now)
     return True
 
 
@@ -200,33 +200,33 @@ async def digest_reply(
     now = dt.datetime.now(dt.UTC)
     command = services.settings.SLACK_COMMAND
     if isinstance(intent, DigestStatus):
-        return _status(services.store, key, channel_id, now, command)
+        return await _status(services.store, key, channel_id, now, command)
     if isinstance(intent, DigestOn):
         return await _turn_on(services, intent, key, now, command)
     if isinstance(intent, DigestOff):
-        return _turn_off(services.store, key, command)
+        return await _turn_off(services.store, key, command)
     if isinstance(intent, ChannelDigestOn):
         return await _channel_on(services, intent, key, channel_id, now, command)
     if isinstance(intent, ChannelDigestOff):
-        return _channel_off(services.store, key, channel_id, command)
+        return await _channel_off(services.store, key, channel_id, command)
     assert_never(intent)
 
 
-def _status(
+async def _status(
     store: Store, key: UserKey, channel_id: str | None, now: dt.datetime, command: str
 ) -> Reply:
-    link = store.get_link(key)
-    personal = store.find_subscription(
+    link = await store.get_link(key)
+    personal = await store.find_subscription(
         kind="personal", team_id=key.team_id, owner_user_id=key.user_id
     )
     here = (
-        store.find_subscription(kind="channel", team_id=key.team_id, channel_id=channel_id)
+        await store.find_subscription(kind="channel", team_id=key.team_id, channel_id=channel_id)
         if channel_id is not None and in_channel(channel_id)
         else None
     )
     owned = [
         subscription
-        for subscription in store.list_subscriptions(team_id=key.team_id)
+        for subscription in await store.list_subscriptions(team_id=key.team_id)
         if subscription.kind == "channel"
         and subscription.owner_user_id == key.user_id
         and subscription.channel_id != channel_id
@@ -234,11 +234,11 @@ def _status(
     if link is None and personal is None and here is None and not owned:
         raise NotLinked("this Slack user has not connected a Clustermarket account")
     return digest_status_reply(
-        None if personal is None else view_of(store, personal, now),
-        None if here is None else view_of(store, here, now),
+        None if personal is None else await view_of(store, personal, now),
+        None if here is None else await view_of(store, here, now),
         in_channel=in_channel(channel_id),
         link="missing" if link is None else "ok" if link.status == "active" else "broken",
-        owned_elsewhere=[view_of(store, subscription, now) for subscription in owned],
+        owned_elsewhere=[await view_of(store, subscription, now) for subscription in owned],
         now=now,
         command=command,
     )
@@ -271,8 +271,8 @@ async def _turn_on(
     services: Services, intent: DigestOn, key: UserKey, now: dt.datetime, command: str
 ) -> Reply:
     store = services.store
-    _linked(store, key)
-    existing = store.find_subscription(
+    await _linked(store, key)
+    existing = await store.find_subscription(
         kind="personal", team_id=key.team_id, owner_user_id=key.user_id
     )
     zone = await user_zone(services.slack, store, key)
@@ -287,7 +287,7 @@ async def _turn_on(
     if dm is None:
         return dm_unavailable_reply(command=command)
     send_time = _send_time(intent.time, existing)
-    subscription = store.save_subscription(
+    subscription = await store.save_subscription(
         kind="personal",
         team_id=key.team_id,
         owner_user_id=key.user_id,
@@ -300,16 +300,16 @@ async def _turn_on(
     if existing is None:
         await adopt_posted(services, subscription, now)
     return digest_on_reply(
-        view_of(store, subscription, now), now=now, zone_guessed=guessed, command=command
+        await view_of(store, subscription, now), now=now, zone_guessed=guessed, command=command
     )
 
 
-def _turn_off(store: Store, key: UserKey, command: str) -> Reply:
-    existing = store.find_subscription(
+async def _turn_off(store: Store, key: UserKey, command: str) -> Reply:
+    existing = await store.find_subscription(
         kind="personal", team_id=key.team_id, owner_user_id=key.user_id
     )
     if existing is not None:
-        store.delete_subscription(existing.id)
+        await store.delete_subscription(existing.id)
     return digest_off_reply(existing is not None, command=command)
 
 
@@ -324,7 +324,7 @@ async def _channel_on(
     if channel_id is None or not in_channel(channel_id):
         return needs_channel_reply(command=command)
     store = services.store
-    _linked(store, key)
+    await _linked(store, key)
     try:
         catalogue = await services.answerer.catalogues.get(
             key, services.clustermarket.for_user(key)
@@ -342,9 +342,11 @@ async def _channel_on(
         return lab_not_found_reply(intent.lab, found.suggestions, command=command)
     lab = found.chosen[0].item
     zone_name = zone_of(lab.timezone or catalogue.common_zone()).key
-    existing = store.find_subscription(kind="channel", team_id=key.team_id, channel_id=channel_id)
+    existing = await store.find_subscription(
+        kind="channel", team_id=key.team_id, channel_id=channel_id
+    )
     send_time = _send_time(intent.time, existing)
-    subscription = store.save_subscription(
+    subscription = await store.save_subscription(
         kind="channel",
         team_id=key.team_id,
         owner_user_id=key.user_id,
@@ -360,7 +362,7 @@ async def _channel_on(
         await adopt_posted(services, subscription, now)
     member = await is_member(services.slack, channel_id)
     return channel_on_reply(
-        view_of(store, subscription, now),
+        await view_of(store, subscription, now),
         now=now,
         previous_owner=existing.owner_user_id if existing else None,
         member=member,
@@ -368,12 +370,14 @@ async def _channel_on(
     )
 
 
-def _channel_off(store: Store, key: UserKey, channel_id: str | None, command: str) -> Reply:
+async def _channel_off(store: Store, key: UserKey, channel_id: str | None, command: str) -> Reply:
     if channel_id is None or not in_channel(channel_id):
         return needs_channel_reply(command=command)
-    existing = store.find_subscription(kind="channel", team_id=key.team_id, channel_id=channel_id)
+    existing = await store.find_subscription(
+        kind="channel", team_id=key.team_id, channel_id=channel_id
+    )
     if existing is None:
         return channel_off_reply(None, command=command)
-    view = view_of(store, existing, dt.datetime.now(dt.UTC))
-    store.delete_subscription(existing.id)
+    view = await view_of(store, existing, dt.datetime.now(dt.UTC))
+    await store.delete_subscription(existing.id)
     return channel_off_reply(view, command=command)

@@ -2,7 +2,9 @@
 
 A personal digest is the owner's own active bookings touching their local day; a channel
 digest is every active booking of one lab's equipment touching the lab's local day, grouped
-by instrument, with maintenance, breakdown and repair blocks flagged. Each digest message
+by instrument, with maintenance, breakdown and repair blocks flagged, and every instrument
+that is not available (maintenance, out of order) named with its status. Both count the
+bookings Clustermarket sent that could not be read, so the message can say so. Each digest message
 carries Slack message metadata naming its kind and date, which is how a later run recognises
 a digest that was posted but never recorded.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.clustermarket.models import Booking
+from bot.clustermarket.listing import Listing
+from bot.clustermarket.models import Booking, EquipmentSummary
+from bot.clustermarket.statuses import is_available
 from bot.questions.days import in_window
 from bot.questions.matching import fold
 from bot.questions.when import Window, local_midnight
@@ -35,11 +39,14 @@ def day_window(day: dt.date, tz: dt.tzinfo) -> Window:
 
 @dataclass(frozen=True)
 class PersonalDigest:
-    """One person's bookings for one local day."""
+    """One person's bookings for one local day; `out_of_service` maps an instrument's id to
+    its availability status when that is anything but available."""
 
     day: dt.date
     tz: dt.tzinfo
     bookings: tuple[Booking, ...]
+    out_of_service: Mapping[int, str] = field(default_factory=dict)
+    unread: int = 0
 
     @property
     def empty(self) -> bool:
@@ -54,6 +61,8 @@ class InstrumentDay:
     name: str
     room: str | None
     bookings: tuple[Booking, ...]
+    out_of_service: str | None = None
+    """Its availability status, when that is anything but available."""
 
     @property
     def flagged(self) -> bool:
@@ -70,30 +79,48 @@ class ChannelDigest:
     lab_id: int
     lab_name: str
     instruments: tuple[InstrumentDay, ...]
+    unread: int = 0
 
     @property
     def empty(self) -> bool:
-        return not self.instruments
+        """Nothing booked (instruments out of service may still be listed)."""
+        return self.booking_count == 0
 
     @property
     def booking_count(self) -> int:
         return sum(len(instrument.bookings) for instrument in self.instruments)
 
 
+def out_of_service(equipment: Iterable[EquipmentSummary]) -> dict[int, str]:
+    """Each instrument that is not available, by id, with its availability status."""
+    return {
+        item.id: item.availability_status
+        for item in equipment
+        if item.id is not None
+        and item.availability_status is not None
+        and not is_available(item.availability_status)
+    }
+
+
 def personal_digest(
-    bookings: Iterable[Booking], cm_user_id: int, day: dt.date, tz: dt.tzinfo
+    bookings: Iterable[Booking],
+    cm_user_id: int,
+    day: dt.date,
+    tz: dt.tzinfo,
+    *,
+    cm_user_name: str | None = None,
+    equipment: Iterable[EquipmentSummary] = (),
 ) -> PersonalDigest:
     """The owner's own active bookings touching the local `day`, in start order.
 
     `bookings` may be everything the account sees (its labs' bookings too): only those the
-    owner requested are kept.
+    owner requested are kept (by id, or by name when the server names no id). `equipment`
+    tells which instruments are out of service.
     """
-    own = [
-        booking
-        for booking in bookings
-        if booking.requester is not None and booking.requester.id == cm_user_id
-    ]
-    return PersonalDigest(day, tz, tuple(in_window(own, day_window(day, tz))))
+    own = [booking for booking in bookings if booking.is_requested_by(cm_user_id, cm_user_name)]
+    chosen = tuple(in_window(own, day_window(day, tz)))
+    unread = bookings.unread if isinstance(bookings, Listing) else 0
+    return PersonalDigest(day, tz, chosen, out_of_service(equipment), unread)
 
 
 def _instrument_key(booking: Booking) -> tuple[int | None, str]:
@@ -107,9 +134,16 @@ def _instrument_key(booking: Booking) -> tuple[int | None, str]:
 
 
 def channel_digest(
-    bookings: Iterable[Booking], lab_id: int, lab_name: str, day: dt.date, tz: dt.tzinfo
+    bookings: Iterable[Booking],
+    lab_id: int,
+    lab_name: str,
+    day: dt.date,
+    tz: dt.tzinfo,
+    *,
+    equipment: Iterable[EquipmentSummary] = (),
 ) -> ChannelDigest:
-    """Every active booking of the lab's equipment touching the local `day`, by instrument.
+    """Every active booking of the lab's equipment touching the local `day`, by instrument,
+    and every instrument of `equipment` that is out of service, booked or not.
 
     A booking that names another provider lab is left out (it is not this lab's equipment);
     one that names none is kept, since it came from the lab's own list.
@@ -130,11 +164,27 @@ def channel_digest(
         if room and room.strip() and not rooms.get(key):
             rooms[key] = room.strip()
         rooms.setdefault(key, None)
+    listed = list(equipment)
+    statuses = out_of_service(listed)
+    booked_ids = {key[0] for key in grouped}
+    for item in listed:
+        if item.id in statuses and item.id not in booked_ids:
+            key = (item.id, (item.name or "").strip() or f"Equipment {item.id}")
+            grouped[key] = []
+            rooms[key] = item.room.strip() if item.room and item.room.strip() else None
     ordered = sorted(grouped, key=lambda key: (fold(key[1]), key[1], key[0] or 0))
     instruments = tuple(
-        InstrumentDay(key[0], key[1], rooms[key], tuple(grouped[key])) for key in ordered
+        InstrumentDay(
+            key[0],
+            key[1],
+            rooms[key],
+            tuple(grouped[key]),
+            statuses.get(key[0]) if key[0] is not None else None,
+        )
+        for key in ordered
     )
-    return ChannelDigest(day, tz, lab_id, lab_name, instruments)
+    unread = bookings.unread if isinstance(bookings, Listing) else 0
+    return ChannelDigest(day, tz, lab_id, lab_name, instruments, unread)
 
 
 def digest_metadata(subscription_id: int, kind: Kind, day: dt.date) -> dict[str, Any]:

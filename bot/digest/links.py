@@ -34,12 +34,12 @@ async def on_link_broken(
     Call it whenever a link is found broken or is removed (the digest runner calls it too).
     `reason` defaults to what the store says: no link is "disconnected", else "broken".
     """
-    link = services.store.get_link(key)
+    link = await services.store.get_link(key)
     if link is not None and link.status == "active":
         return  # renewed meanwhile: nothing to pause
     disconnected = reason == "disconnected" or (reason is None and link is None)
     stored = DISCONNECTED_REASON if disconnected else BROKEN_REASON
-    paused = services.store.pause_subscriptions_of(key, stored)
+    paused = await services.store.pause_subscriptions_of(key, stored)
     if not paused:
         return
     logger.info(
@@ -50,7 +50,7 @@ async def on_link_broken(
 
 async def on_linked(services: Services, key: UserKey) -> None:
     """Resume the channel digests `key` owns after they link again."""
-    resumed = services.store.resume_subscriptions_of(key)
+    resumed = await services.store.resume_subscriptions_of(key)
     if resumed:
         logger.info(
             "resumed %d channel digest(s) of team=%s user=%s",
@@ -69,7 +69,7 @@ async def _tell_owner(
         if disconnected
         else "your Clustermarket connection needs renewing"
     )
-    views = [view_of(services.store, subscription, now) for subscription in paused]
+    views = [await view_of(services.store, subscription, now) for subscription in paused]
     message = link_paused_message(views, why, command=services.settings.SLACK_COMMAND)
     channel = await open_dm(services.slack, key.user_id)
     if channel is None:

@@ -15,7 +15,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from bot.digest.runner import DigestReport, DigestRunner
+from bot.digest.plans import DigestReport
+from bot.digest.runner import DigestRunner
 
 logger = logging.getLogger(__name__)
 

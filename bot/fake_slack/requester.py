@@ -140,9 +140,13 @@ class SlackRequester:
             "response_url": response_url,
             "trigger_id": trigger_id if trigger_id is not None else self.fake.new_trigger_id(),
         }
-        response = await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
+        response = await self._deliver_command(form)
         self._show_ack(response, response_url)
         return response
+
+    async def _deliver_command(self, form: dict[str, str]) -> httpx.Response:
+        """How a command reaches the bot: a signed form POST (Socket Mode sends an envelope)."""
+        return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
 
     def _show_ack(self, response: httpx.Response, response_url: str) -> None:
         """Slack shows a non-empty ack body to the user, like a post to the response URL."""
@@ -201,6 +205,7 @@ class SlackRequester:
     async def _post_event(
         self, body: bytes, retry_num: int | None, retry_reason: str
     ) -> httpx.Response:
+        """How an event reaches the bot: a signed JSON POST with Slack's retry headers."""
         headers = None
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
@@ -317,6 +322,9 @@ class SlackRequester:
             "channel_id": channel_id,
             "is_ephemeral": is_ephemeral,
         }
+        thread_ts = clicked.thread_ts if clicked is not None else (message or {}).get("thread_ts")
+        if thread_ts:
+            payload["container"]["thread_ts"] = thread_ts
         payload["channel"] = {"id": channel_id, "name": self.fake.channel_name(channel_id)}
         payload["response_url"] = self.fake.new_response_url(
             channel=channel_id, user=user_id, message_ts=message_ts
@@ -360,5 +368,9 @@ class SlackRequester:
                 "action_ts": f"{time.time():.6f}",
             }
         ]
+        return await self._deliver_interaction(payload)
+
+    async def _deliver_interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        """How a click reaches the bot: `payload=<json>` in a signed form POST."""
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return await self.post(body, "application/x-www-form-urlencoded")

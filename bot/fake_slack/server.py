@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.fake_slack.blocks import MAX_MESSAGE_BLOCKS, block_errors, view_errors
+from bot.lifecycle import AsyncRunning
 
 T = TypeVar("T")
 
@@ -35,6 +35,8 @@ JSON_ARGS = ("blocks", "attachments", "metadata", "view")
 """Arguments Slack accepts as JSON text inside a form body; the fake decodes them."""
 
 MAX_TEXT = 40_000
+_TOKEN_KINDS = ("xoxb-", "xapp-")
+"""A bot token where an app-level one belongs (or the reverse) is `not_allowed_token_type`."""
 RESPONSE_URL_USES = 5
 TRIGGER_LIFETIME = 3.0
 DEFAULT_PAGE = 100
@@ -206,7 +208,7 @@ def _limit(args: dict[str, Any]) -> int:
     return max(1, min(value, MAX_PAGE))
 
 
-class FakeSlack:
+class FakeSlack(AsyncRunning):
     """Slack's Web API and response URLs on a loopback port, with its state open to tests."""
 
     def __init__(
@@ -228,6 +230,9 @@ class FakeSlack:
         self.latency: float = 0.0
         self.calls: list[Call] = []
         self.responses: list[ResponseUrlPost] = []
+        self.connections: set[object] = set()
+        """The client ends (address, port) of the connections requests came over: a client
+        that keeps its connections alive shows few, one that opens one per call shows many."""
         self.home_views: dict[str, dict[str, Any]] = {}
         self.opened_views: list[dict[str, Any]] = []
         self._messages: list[Message] = []
@@ -259,6 +264,15 @@ class FakeSlack:
         }
         self.add_user(bot_user_id, name="cmbot", real_name="cmbot", tz="UTC", is_bot=True)
         self.add_channel("C0LAB", "lab")
+        self._method_tokens: dict[str, str] = {}
+
+    def add_method(
+        self, method: str, handler: Callable[[dict[str, Any]], dict[str, Any]], *, token: str
+    ) -> None:
+        """Serve one more Web API method that takes its own token (e.g. the Socket Mode
+        server's `apps.connections.open`, which wants the app-level `xapp-` token)."""
+        self._handlers[method] = handler
+        self._method_tokens[method] = token
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -283,18 +297,6 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:
@@ -463,7 +465,7 @@ class FakeSlack:
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 - a test's polling budget, reported on failure
+        timeout: float = 20.0,  # noqa: ASYNC109 - a test's polling budget, reported on failure
     ) -> T:
         """Poll until `predicate()` is truthy and return it; the bot's work is asynchronous."""
         loop = asyncio.get_running_loop()
@@ -486,7 +488,12 @@ class FakeSlack:
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
+    def _seen(self, request: web.Request) -> None:
+        transport = request.transport
+        self.connections.add(transport.get_extra_info("peername") if transport else None)
+
     async def _api(self, request: web.Request) -> web.Response:
+        self._seen(request)
         method = request.match_info["method"]
         try:
             args, token = await self._read_args(request)
@@ -511,7 +518,10 @@ class FakeSlack:
         try:
             if token is None:
                 raise _ApiError("not_authed")
-            if not secrets.compare_digest(token, self.bot_token):
+            expected = self._method_tokens.get(method, self.bot_token)
+            if token.startswith(_TOKEN_KINDS) and token[:5] != expected[:5]:
+                raise _ApiError("not_allowed_token_type")
+            if not secrets.compare_digest(token, expected):
                 raise _ApiError("invalid_auth")
             return web.json_response({"ok": True, **handler(args)})
         except _ApiError as error:
@@ -558,6 +568,7 @@ class FakeSlack:
         return args, token if isinstance(token, str) and token else None
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        self._seen(request)
         entry = self._response_urls.get(request.match_info["key"])
         if entry is None:
             return web.Response(status=404, text="no_service")

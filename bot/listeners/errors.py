@@ -42,14 +42,14 @@ def request_kind(body: dict[str, Any]) -> str:
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
     command = conversation.command
-    slack = conversation.services.slack
+    slack, session = conversation.services.slack, conversation.services.slack_session
 
     async def apologise(body: dict[str, Any]) -> None:
         """Tell the asker something went wrong, where the payload says how to reach them."""
         sorry = unexpected_error_reply(command)
         response_url = text_at(body, "response_url")
         if response_url is not None:
-            await respond(response_url, sorry)
+            await respond(session, response_url, sorry)
             return
         channel, user = text_at(body, "event", "channel"), text_at(body, "event", "user")
         if text_at(body, "event", "type") in ("app_mention", "message") and channel and user:

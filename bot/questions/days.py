@@ -2,8 +2,9 @@
 
 Works through the small `Timed` protocol so the Clustermarket models, the sandbox's records and
 plain test doubles all fit. Every comparison is made in UTC: Python compares two datetimes that
-share a tzinfo by wall time alone, which is wrong in the repeated hour of a DST change. A naive
-time is taken as UTC rather than refused, so one odd record never breaks a whole answer.
+share a tzinfo by wall time alone, which is wrong in the repeated hour of a DST change. Which
+statuses hold an instrument is the status table's word (`bot.clustermarket.statuses`). The
+client hands over aware times only; a naive one from elsewhere is compared as UTC.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from bot.clustermarket.statuses import is_active
 from bot.questions.when import Window, local_midnight
-
-_INACTIVE_PREFIXES = ("cancel", "declin")
 
 
 class Timed(Protocol):
@@ -44,15 +44,6 @@ class Slot:
     @property
     def minutes(self) -> int:
         return int((_utc(self.end) - _utc(self.start)).total_seconds() // 60)
-
-
-def is_active(status: str | None) -> bool:
-    """Whether a booking holds the equipment: cancelled and declined ones do not (any case or
-    spelling: "Cancelled", "canceled"); an unknown or missing status counts as booked, since
-    claiming a slot is free when it is not costs the user more than the reverse."""
-    if status is None:
-        return True
-    return not status.strip().casefold().startswith(_INACTIVE_PREFIXES)
 
 
 def in_window(bookings: Iterable[T], window: Window, *, active_only: bool = True) -> list[T]:

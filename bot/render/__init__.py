@@ -7,7 +7,7 @@ emails, notes or costs.
 """
 
 from bot.render.accounts import labs_reply, me_reply
-from bot.render.bookings import bookings_reply, free_reply, schedule_reply
+from bot.render.bookings import bookings_reply, schedule_reply
 from bot.render.choices import choose_reply, not_found_reply, renamed
 from bot.render.connect import (
     connect_prompt,
@@ -28,6 +28,7 @@ from bot.render.errors import (
     reply_for_error,
     unexpected_error_reply,
 )
+from bot.render.free import free_reply
 from bot.render.help import help_reply
 from bot.render.home import home_view
 from bot.render.reply import SHARED_BY_BLOCK_ID, Audience, RenderContext, Reply, shared_by

@@ -18,8 +18,15 @@ DISCONNECT = "cm_disconnect"
 """Unlink the Clustermarket account (behind a confirm dialog)."""
 HOME_REFRESH = "cm_home_refresh"
 """Rebuild the App Home tab."""
+BOOKING = "cm_booking"
+"""Open one booking in full (Booking Details); numbered like CHOOSE; value: the booking id."""
 
 
 def choose_action(index: int) -> str:
     """The action id of the `index`-th re-run button in a message."""
     return f"{CHOOSE}:{index}"
+
+
+def booking_action(index: int) -> str:
+    """The action id of the `index`-th Details button in a message."""
+    return f"{BOOKING}:{index}"

@@ -8,26 +8,27 @@ booking that crosses midnight is listed under each day it touches.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from bot.clustermarket.models import Booking
+from bot.clustermarket.statuses import is_available
 from bot.questions.codec import encode_intent
-from bot.questions.commands import Bookings, Free, Schedule
-from bot.questions.days import Slot
+from bot.questions.commands import Free, Schedule
+from bot.questions.intents import NOW, WhoIsOn
 from bot.questions.when import When, Window
 from bot.render import kit
 from bot.render.actions import choose_action
-from bot.render.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, clip, clip_lines
+from bot.render.availability import status_words
+from bot.render.booking import details_button
+from bot.render.limits import MAX_MESSAGE_BLOCKS, clip
 from bot.render.paging import Group, paginate
 from bot.render.reply import RenderContext, Reply, finish
 from bot.render.text import (
     category_label,
-    clock,
-    date_text,
     day_heading,
-    duration,
     escape,
     is_maintenance,
     money,
@@ -39,7 +40,7 @@ from bot.render.text import (
     status_badge,
     zone_name,
 )
-from bot.render.views import Availability, EquipmentEntry, NowState
+from bot.render.views import EquipmentEntry
 
 Block = dict[str, Any]
 FOOTER_BLOCKS = 3  # paging line, buttons; or paging line and the shared-by line
@@ -49,32 +50,41 @@ NOTE_LENGTH = 300
 # --- words about a window -----------------------------------------------------------------
 
 
+_ON_A_DAY = frozenset({"weekday", "date", "month_day"})  # "on Friday", "on 4 Dec", "on the 4th"
+
+
 def when_of(ctx: RenderContext) -> When | None:
-    """The WHEN of the question being answered, if it has one."""
-    intent = ctx.intent
-    return intent.when if isinstance(intent, Bookings | Schedule | Free) else None
+    """The WHEN of the question being answered, if it has one ("who is on" is about now)."""
+    if isinstance(ctx.intent, WhoIsOn):
+        return NOW
+    when = getattr(ctx.intent, "when", None)
+    return when if isinstance(when, When) else None
 
 
 def when_phrase(when: When | None, window: Window) -> str:
-    """'today', 'tomorrow afternoon', 'on Friday', 'this week', 'right now'."""
+    """'today', 'tomorrow afternoon', 'on Friday', 'on 4 Dec', 'this weekend', 'right now'."""
     if when is None:
         return f"in {window.label}"
     if when.day == "now":
         return "right now"
     words = when.describe()
-    return f"on {words}" if when.day in ("weekday", "date") and when.part is None else words
+    return f"on {words}" if when.day in _ON_A_DAY else words
 
 
 def free_all(when: When | None) -> str:
-    """'all day', 'all afternoon', 'all week', 'then'."""
+    """'all day', 'all afternoon', 'all weekend', 'all week', 'all month', 'then'."""
     if when is None:
         return "the whole time"
     if when.day == "now":
         return "right now"
-    if when.day in ("this_week", "next_week"):
-        return "all week"
-    if when.at is not None:
+    if when.at is not None or when.day == "later":
         return "then"
+    if when.day.endswith("_weekend"):
+        return "all weekend"
+    if when.day.endswith("_week"):
+        return "all week"
+    if when.day.endswith("_month"):
+        return "all month"
     if when.part is not None:
         return f"all {when.part}"
     return "all day"
@@ -88,7 +98,11 @@ def _zone_line(window: Window, tz: dt.tzinfo) -> str:
 
 
 def own_booking_block(
-    booking: Booking, tz: dt.tzinfo, ctx: RenderContext, day: dt.date | None = None
+    booking: Booking,
+    tz: dt.tzinfo,
+    ctx: RenderContext,
+    day: dt.date | None = None,
+    index: int | None = None,
 ) -> Block:
     """The user's own booking: times, instrument, then status, category, room and (private)
     cost and note."""
@@ -109,11 +123,21 @@ def own_booking_block(
     ]
     if ctx.private and booking.notes and booking.notes.strip():
         lines.append(f"📝 {escape(clip(one_line(booking.notes), NOTE_LENGTH))}")
-    return kit.section("\n".join(line for line in lines if line))
+    return kit.section(
+        "\n".join(line for line in lines if line), accessory=_details(booking, ctx, index)
+    )
+
+
+def _details(booking: Booking, ctx: RenderContext, index: int | None) -> dict[str, Any] | None:
+    return details_button(booking, index) if ctx.private and index is not None else None
 
 
 def schedule_booking_block(
-    booking: Booking, tz: dt.tzinfo, ctx: RenderContext, day: dt.date | None = None
+    booking: Booking,
+    tz: dt.tzinfo,
+    ctx: RenderContext,
+    day: dt.date | None = None,
+    index: int | None = None,
 ) -> Block:
     """A booking of one instrument: times, who booked it (a mailto link in private answers),
     then status and category."""
@@ -128,7 +152,9 @@ def schedule_booking_block(
         f"*{span(booking.start_time, booking.end_time, tz, day)}*  {who}",
         "  ·  ".join(part for part in details if part),
     ]
-    return kit.section("\n".join(line for line in lines if line))
+    return kit.section(
+        "\n".join(line for line in lines if line), accessory=_details(booking, ctx, index)
+    )
 
 
 # --- by day -------------------------------------------------------------------------------
@@ -144,11 +170,12 @@ def _day_groups(
     today = ctx.today_in(tz)
     several = len(days) > 1
     draw = own_booking_block if own else schedule_booking_block
+    numbers = itertools.count()  # Details buttons need action ids unique in the message
     groups: list[Group[Booking]] = []
     for day, bookings in days:
 
         def render(booking: Booking, day: dt.date = day) -> list[Block]:
-            return [draw(booking, tz, ctx, day)]
+            return [draw(booking, tz, ctx, day, next(numbers))]
 
         groups.append(
             Group(
@@ -192,7 +219,7 @@ def bookings_reply(
     return finish(replace(ctx, page=cut.page), text, head + cut.blocks, paging=cut.paging)
 
 
-def _equipment_line(entry: EquipmentEntry, window: Window, tz: dt.tzinfo) -> str:
+def equipment_line(entry: EquipmentEntry, window: Window, tz: dt.tzinfo) -> str:
     parts = [
         escape(one_line(entry.lab.name)) if entry.lab else None,
         escape(one_line(entry.summary.room)) if entry.summary.room else None,
@@ -207,25 +234,33 @@ def schedule_reply(
     window: Window,
     tz: dt.tzinfo,
     ctx: RenderContext,
+    *,
+    unread: int = 0,
 ) -> Reply:
-    """Every active booking of one instrument in `window`, by local day."""
+    """Every active booking of one instrument in `window`, by local day. An empty window is
+    called free only when the instrument is available and every booking could be read."""
     when = when_of(ctx)
     name = one_line(equipment.name)
     head = [
         kit.header(f"🗓 {name}"),
-        kit.context(f"Schedule  ·  {_equipment_line(equipment, window, tz)}"),
+        kit.context(f"Schedule  ·  {equipment_line(equipment, window, tz)}"),
     ]
     count = len({id(booking) for _, bookings in days for booking in bookings})
     if count == 0:
         phrase = when_phrase(when, window)
-        body = [
-            kit.section(
-                f"Nothing booked on *{escape(name)}* {escape(phrase)}"
-                f" — it's free {free_all(when)}. 🎉"
-            )
-        ]
-        text = f"Nothing booked on {name} {phrase} — it's free {free_all(when)}."
-        return finish(ctx, text, head + body, buttons=_rerun(equipment, when, "free"))
+        status = status_words(equipment.summary.availability_status or "")
+        bold = f"*{escape(name)}* {escape(phrase)}"
+        if not is_available(status):
+            text = f"Nothing booked on {name} {phrase}, but it is {status} in Clustermarket."
+            rich = f"🛠 Nothing booked on {bold}, but it is *{escape(status)}* in Clustermarket."
+        elif unread:
+            text = f"Nothing I could read is booked on {name} {phrase}."
+            rich = f"❓ Nothing I could read is booked on {bold}."
+        else:
+            text = f"Nothing booked on {name} {phrase} — it's free {free_all(when)}."
+            rich = f"Nothing booked on {bold} — it's free {free_all(when)}. 🎉"
+        body = [kit.section(rich)]
+        return finish(ctx, text, head + body, buttons=[rerun_button(equipment, when, "free")])
     cut = paginate(
         _day_groups(days, tz, ctx, own=False),
         ctx.page,
@@ -237,123 +272,15 @@ def schedule_reply(
         text,
         head + cut.blocks,
         paging=cut.paging,
-        buttons=_rerun(equipment, when, "free"),
+        buttons=[rerun_button(equipment, when, "free")],
     )
 
 
-def _rerun(equipment: EquipmentEntry, when: When | None, kind: str) -> list[dict[str, Any]]:
+def rerun_button(equipment: EquipmentEntry, when: When | None, kind: str) -> dict[str, Any]:
     """'Free slots' under a schedule, 'Full schedule' under free time."""
     when = when or When()
     question = (
         Free(str(equipment.id), when) if kind == "free" else Schedule(str(equipment.id), when)
     )
     label = "Free slots" if kind == "free" else "Full schedule"
-    return [kit.button(label, choose_action(0), value=encode_intent(question))]
-
-
-# --- free ---------------------------------------------------------------------------------
-
-
-def _now_lines(state: NowState, tz: dt.tzinfo, ctx: RenderContext) -> tuple[str, str]:
-    """What holds the instrument now, as mrkdwn and as plain text."""
-    today = state.at.astimezone(tz).date()
-    if state.current is None:
-        if state.free_until is None:
-            line = "Free now — nothing else is booked for the next 30 days."
-        else:
-            line = f"Free now — until {_moment(state.free_until, tz, today)}."
-        return "✅ " + line.replace("Free now", "*Free now*", 1), line
-    booking = state.current
-    fallback = "maintenance" if is_maintenance(booking.category) else "someone"
-    name = person_name(booking.requester, fallback=fallback)
-    who = person_link(booking.requester, fallback=fallback) if ctx.private else escape(name)
-    label = category_label(booking.category)
-    until = _moment(booking.end_time, tz, today) if booking.end_time else "further notice"
-    tail = f" until {until}" + (f" ({label})" if label else "") + "."
-    if state.free_from is None:
-        after = " No free slot in the next 30 days."
-    elif booking.end_time is not None and _same(state.free_from, booking.end_time):
-        after = ""
-    else:
-        after = f" Free again from {_moment(state.free_from, tz, today)}."
-    rich = f"⛔ *Busy now* — {who}{tail}" + (f"\n{after.strip()}" if after else "")
-    return rich, f"Busy now — {name}{tail}{after}"
-
-
-def _moment(moment: dt.datetime, tz: dt.tzinfo, today: dt.date) -> str:
-    """'14:30' today, 'Thu 26 Mar 08:00' on another day."""
-    local = moment.astimezone(tz)
-    if local.date() == today:
-        return clock(local, tz)
-    return f"{date_text(local.date(), this_year=today.year)} {clock(local, tz)}"
-
-
-def _same(first: dt.datetime, second: dt.datetime) -> bool:
-    return first.astimezone(dt.UTC) == second.astimezone(dt.UTC)
-
-
-def _slot_line(slot: Slot, tz: dt.tzinfo, several_days: bool, this_year: int | None) -> str:
-    times = span(slot.start, slot.end, tz)
-    if several_days:
-        times = f"{date_text(slot.start.astimezone(tz).date(), this_year=this_year)}  {times}"
-    return f"•  {times}  ({duration(slot.minutes)})"
-
-
-def free_reply(
-    equipment: EquipmentEntry, availability: Availability, tz: dt.tzinfo, ctx: RenderContext
-) -> Reply:
-    """Free now or busy until when (and who), then the free slots of the window, or the next
-    free slot when the window is fully booked."""
-    when = when_of(ctx)
-    window = availability.window
-    name = one_line(equipment.name)
-    head = [
-        kit.header(f"🔎 Is {name} free?"),
-        kit.context(_equipment_line(equipment, window, tz)),
-    ]
-    body: list[Block] = []
-    summary: list[str] = []
-    if availability.now is not None:
-        rich, plain_line = _now_lines(availability.now, tz, ctx)
-        body.append(kit.section(rich))
-        summary.append(plain_line)
-    phrase = when_phrase(when, window)
-    today = ctx.today_in(tz)
-    this_year = today.year if today else None
-    if availability.passed:
-        text = f"{window.label} is over, so there is no free time left to find."
-        later = f"`{ctx.command} free {escape(name)} tomorrow`"
-        body.append(kit.section(f"⌛ {escape(text)} Try a later time, e.g. {later}."))
-        summary.append(text)
-    elif when is not None and when.day == "now":
-        pass
-    elif availability.booked == 0 and availability.now is not None:
-        body.append(kit.section(f"🎉 Nothing else booked {escape(phrase)}."))
-        summary.append(f"Nothing else booked {phrase}.")
-    elif availability.booked == 0:
-        text = f"Nothing booked on {name} {phrase} — it's free {free_all(when)}."
-        body.append(
-            kit.section(f"🎉 Nothing booked {escape(phrase)} — it's free {free_all(when)}.")
-        )
-        summary.append(text)
-    elif availability.slots:
-        several = len(window.days()) > 1
-        lines = [_slot_line(slot, tz, several, this_year) for slot in availability.slots]
-        title = f"*Free {escape(phrase)}*" if availability.now is None else "*Free later*"
-        if availability.now is not None and availability.now.current is None:
-            title = f"*Free slots {escape(phrase)}*"
-        body.append(kit.section(clip_lines([title, *lines], MAX_SECTION_TEXT)))
-        summary.append(f"{plural(len(lines), 'free slot')} {phrase}.")
-    else:
-        text = f"Fully booked {phrase}."
-        if availability.next_free is not None:
-            slot = availability.next_free
-            start_day = slot.start.astimezone(tz).date()
-            when_text = f"{date_text(start_day, this_year=this_year)} {clock(slot.start, tz)}"
-            text += f" Next free: {when_text}, for {duration(slot.minutes)}."
-        else:
-            text += " No free slot in the next 30 days."
-        body.append(kit.section(f"⛔ {escape(text)}"))
-        summary.append(text)
-    fallback = f"{name}: " + " ".join(summary) if summary else f"{name}, {window.label}."
-    return finish(ctx, fallback, head + body, buttons=_rerun(equipment, when, "schedule"))
+    return kit.button(label, choose_action(0), value=encode_intent(question))

@@ -20,6 +20,14 @@ from bot.questions.commands import (
     Intent,
     Schedule,
 )
+from bot.questions.intents import (
+    BookedHours,
+    EquipmentFact,
+    NextFree,
+    Option,
+    WhatIsFree,
+    WhoIsOn,
+)
 from bot.questions.matching import Candidate, fold
 from bot.render import kit
 from bot.render.actions import choose_action
@@ -32,16 +40,24 @@ _NOUNS: dict[Kind, str] = {"equipment": "instrument", "group": "group", "lab": "
 _LIST_COMMANDS: dict[Kind, str] = {"equipment": "equipment", "group": "groups", "lab": "labs"}
 
 
-def renamed(intent: Intent | None, name: str) -> Intent | None:
-    """The same question about `name` (an id) instead; None for a question naming nothing."""
+_ABOUT_ONE = (Schedule, Free, NextFree, WhoIsOn, BookedHours, EquipmentFact)
+
+
+def renamed(intent: Intent | None, name: str, kind: Kind = "equipment") -> Intent | None:
+    """The same question about `name` (an id of a `kind`) instead; None for a question
+    naming nothing."""
     if isinstance(intent, EquipmentSearch):
         return EquipmentSearch(name)
-    if isinstance(intent, Schedule | Free):
+    if isinstance(intent, _ABOUT_ONE):
         return replace(intent, equipment=name)
     if isinstance(intent, GroupDetail):
         return GroupDetail(name)
     if isinstance(intent, Groups):
         return Groups(name)
+    if isinstance(intent, WhatIsFree) and kind != "equipment":
+        return (
+            replace(intent, group=name, lab=None) if kind == "group" else replace(intent, lab=name)
+        )
     return None
 
 
@@ -52,7 +68,7 @@ def _choice_blocks(
     for index, candidate in enumerate(candidates[:MAX_CHOICES]):
         name = escape(one_line(candidate.name))
         where = escape(one_line(candidate.context)) if candidate.context else None
-        question = renamed(ctx.intent, str(candidate.id))
+        question = renamed(ctx.intent, str(candidate.id), kind)
         accessory = None
         if ctx.private and question is not None:
             accessory = kit.button("Choose", choose_action(index), value=encode_intent(question))
@@ -64,11 +80,14 @@ def _choice_blocks(
 
 
 def _retype(intent: Intent | None, item_id: int, kind: Kind) -> str:
-    """The command that asks the question again about one id, for a channel reader to type."""
-    if isinstance(intent, Schedule | Free):
-        verb = "schedule" if isinstance(intent, Schedule) else "free"
+    """The command that asks the question again about one id, for a channel reader to type
+    (the slash command's nearest: "next free 4105" is asked as `free 4105`)."""
+    if isinstance(intent, Schedule | BookedHours | WhoIsOn):
+        when = intent.when.describe() if not isinstance(intent, WhoIsOn) else "today"
+        return f"schedule {item_id}" + ("" if when == "today" else f" {when}")
+    if isinstance(intent, Free | NextFree):
         when = intent.when.describe()
-        return f"{verb} {item_id}" + ("" if when == "today" else f" {when}")
+        return f"free {item_id}" + ("" if when == "today" else f" {when}")
     if isinstance(intent, GroupDetail) or kind == "group":
         return f"group {item_id}"
     if isinstance(intent, Groups) or kind == "lab":
@@ -133,4 +152,34 @@ def not_found_reply(
     text = f"No {noun} called “{shown}”."
     if suggestions:
         text += " Did you mean " + " or ".join(one_line(c.name) for c in suggestions[:3]) + "?"
+    return simple(ctx, text, blocks)
+
+
+def options_reply(
+    lead: str, options: Sequence[Option], ctx: RenderContext, *, footer: str | None = None
+) -> Reply:
+    """A question back whose answers are buttons, each asking its own question ("4 Dec" or
+    "12 Apr"; the two closest questions to words the bot could not place). `lead` is plain
+    words; a channel reader, who has no buttons, sees the options as words."""
+    blocks: list[dict[str, Any]] = [kit.section(f"🤔 {escape(lead)}")]
+    shown = options[:MAX_CHOICES]
+    if ctx.private and shown:
+        blocks.append(
+            kit.actions(
+                [
+                    kit.button(
+                        one_line(option.label),
+                        choose_action(index),
+                        value=encode_intent(option.intent),
+                    )
+                    for index, option in enumerate(shown)
+                ]
+            )
+        )
+    elif shown:
+        blocks.append(kit.section("\n".join(f"•  {escape(one_line(o.label))}" for o in shown)))
+    if footer:
+        blocks.append(kit.context(footer))
+    labels = " or ".join(f"“{one_line(option.label)}”" for option in shown)
+    text = f"{lead} {labels}".strip() if labels else lead
     return simple(ctx, text, blocks)

@@ -60,13 +60,25 @@ def connected_message(name: str, command: str = DEFAULT_COMMAND) -> Reply:
     return simple(RenderContext(command=command), f"Connected to Clustermarket as {who}.", blocks)
 
 
-def disconnected_message(command: str = DEFAULT_COMMAND) -> Reply:
-    """The link and its tokens are gone."""
+def disconnected_message(command: str = DEFAULT_COMMAND, *, revoked: bool = True) -> Reply:
+    """The link and its tokens are gone here; whether Clustermarket confirmed it revoked them
+    is said as it is."""
+    if revoked:
+        lead = "👋 *Disconnected.* Clustermarket confirmed it revoked cmbot's access, and I"
+        lead += " deleted your tokens."
+        text = "Disconnected from Clustermarket: access revoked and tokens deleted."
+    else:
+        lead = (
+            "👋 *Disconnected here.* I deleted your Clustermarket tokens, but Clustermarket did"
+            " not confirm it revoked them. To be sure, remove cmbot from the authorised"
+            " applications in your Clustermarket account settings."
+        )
+        text = "Disconnected here; Clustermarket did not confirm it revoked cmbot's access."
     blocks = [
-        kit.section("👋 *Disconnected.* Your Clustermarket tokens were revoked and deleted."),
+        kit.section(lead),
         kit.context(f"`{command} connect` links your account again any time."),
     ]
-    return simple(RenderContext(command=command), "Disconnected from Clustermarket.", blocks)
+    return simple(RenderContext(command=command), text, blocks)
 
 
 def not_connected_message(command: str = DEFAULT_COMMAND) -> Reply:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +22,8 @@ from bot.questions.commands import DEFAULT_COMMAND, ChannelDigestOn
 from bot.questions.matching import Candidate
 from bot.render import kit
 from bot.render.actions import choose_action
+from bot.render.availability import out_of_service_badge
+from bot.render.gaps import Gaps
 from bot.render.limits import (
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
@@ -74,6 +76,10 @@ def _user(user_id: str) -> str:
     return f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else "someone"
 
 
+def _unread_line(unread: int) -> str | None:
+    return escape("⚠️ " + Gaps(unread).sentence()) if unread else None
+
+
 # --- the personal digest ------------------------------------------------------------------
 
 
@@ -86,12 +92,16 @@ def _instrument_name(booking: Booking) -> str:
     return "Equipment"
 
 
-def _own_booking(booking: Booking, tz: dt.tzinfo, day: dt.date) -> Block:
+def _own_booking(
+    booking: Booking, tz: dt.tzinfo, day: dt.date, out_of_service: Mapping[int, str]
+) -> Block:
     """Times (a midnight crosser reads '22:00 → 04:30 (+1)'), instrument, then status,
-    category and room."""
+    category and room, and the instrument's own status when it is out of service."""
     equipment = booking.equipment
     room = equipment.room if equipment is not None else None
+    held = out_of_service.get(equipment.id) if equipment and equipment.id is not None else None
     details = [
+        out_of_service_badge(held),
         status_badge(booking.status),
         category_label(booking.category),
         f"📍 {escape(one_line(room))}" if room and room.strip() else None,
@@ -112,13 +122,16 @@ def personal_digest_message(digest: PersonalDigest, *, command: str = DEFAULT_CO
         kit.header(f"📅 Your bookings · {day_text}"),
         kit.context(
             f"{plural(count, 'booking') if count else 'Nothing booked'}"
-            f"  ·  times in {escape(zone_name(digest.tz))}"
+            f"  ·  times in {escape(zone_name(digest.tz))}",
+            _unread_line(digest.unread),
         ),
     ]
     if not digest.bookings:
         blocks.append(kit.section("Nothing booked for you today."))
     shown = digest.bookings[:_BODY_BLOCKS]
-    blocks += [_own_booking(booking, digest.tz, digest.day) for booking in shown]
+    blocks += [
+        _own_booking(booking, digest.tz, digest.day, digest.out_of_service) for booking in shown
+    ]
     hidden = count - len(shown)
     footer = f"Your daily digest  ·  `{command} digest off` turns it off"
     if hidden:
@@ -163,8 +176,10 @@ def _lab_line(booking: Booking, tz: dt.tzinfo, day: dt.date) -> str:
 def _instrument_block(instrument: InstrumentDay, tz: dt.tzinfo, day: dt.date) -> Block:
     flag = "  🛠" if instrument.flagged else ""
     room = f"  ·  📍 {escape(one_line(instrument.room))}" if instrument.room else ""
-    head = f"*{escape(one_line(instrument.name))}*{flag}{room}"
-    lines = [_lab_line(booking, tz, day) for booking in instrument.bookings]
+    badge = out_of_service_badge(instrument.out_of_service)
+    held = f"  ·  {badge}" if badge else ""
+    head = f"*{escape(one_line(instrument.name))}*{flag}{room}{held}"
+    lines = [_lab_line(booking, tz, day) for booking in instrument.bookings] or ["Nothing booked."]
     body = clip_lines(
         lines, MAX_SECTION_TEXT - text_length(head) - 1, more="…and {n} more bookings"
     )
@@ -178,6 +193,7 @@ def channel_digest_message(
     day_text = date_text(digest.day)
     lab = one_line(digest.lab_name)
     count = digest.booking_count
+    booked = sum(1 for instrument in digest.instruments if instrument.bookings)
     flagged = sum(
         1
         for instrument in digest.instruments
@@ -185,11 +201,12 @@ def channel_digest_message(
         if is_maintenance(booking.category)
     )
     facts = [
-        f"{plural(count, 'booking')} on {plural(len(digest.instruments), 'instrument')}"
+        f"{plural(count, 'booking')} on {plural(booked, 'instrument')}"
         if count
         else "Nothing booked",
         f"🛠 {plural(flagged, 'maintenance block')}" if flagged else None,
         f"times in {escape(zone_name(digest.tz))}",
+        _unread_line(digest.unread),
     ]
     blocks: list[Block] = [
         kit.header(f"🔬 {lab} · {day_text}"),
@@ -212,7 +229,7 @@ def channel_digest_message(
         )
     blocks.append(kit.context(footer))
     summary = f"{lab} · {day_text}: " + (
-        f"{plural(count, 'booking')} on {plural(len(instruments), 'instrument')}"
+        f"{plural(count, 'booking')} on {plural(booked, 'instrument')}"
         + (f", {plural(flagged, 'maintenance block')}" if flagged else "")
         if count
         else "nothing booked"

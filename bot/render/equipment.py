@@ -12,10 +12,11 @@ from bot.questions.commands import EquipmentSearch, Free, GroupDetail, Schedule
 from bot.questions.when import When
 from bot.render import kit
 from bot.render.actions import choose_action
+from bot.render.availability import service_badge
 from bot.render.limits import MAX_MESSAGE_BLOCKS, clip
 from bot.render.paging import Group, paginate
 from bot.render.reply import RenderContext, Reply, finish
-from bot.render.text import availability_badge, escape, one_line, plural
+from bot.render.text import escape, one_line, plural
 from bot.render.views import EquipmentEntry, GroupEntry, LabInfo
 
 Block = dict[str, Any]
@@ -47,7 +48,7 @@ def _equipment_row(entry: EquipmentEntry, index: int, ctx: RenderContext) -> Blo
     summary = entry.summary
     details = [
         f"📍 {escape(one_line(summary.room))}" if summary.room else None,
-        availability_badge(summary.availability_status),
+        service_badge(summary.availability_status),
         f"ID {entry.id}",
     ]
     text = f"*{escape(one_line(entry.name))}*\n" + "  ·  ".join(d for d in details if d)
@@ -93,8 +94,9 @@ def equipment_list_reply(
 def equipment_details_reply(
     entry: EquipmentEntry, detail: Equipment | None, ctx: RenderContext
 ) -> Reply:
-    """One instrument: lab, room, maker and model, category, availability and contact as
-    fields, its description, and (private) buttons for today's schedule and free time."""
+    """One instrument: lab, room, maker and model, category, availability, contact and how it
+    is charged as fields (each when the API gives it), its description, and (private) buttons
+    for today's schedule and free time."""
     summary = entry.summary
     detail = detail or Equipment()
     name = one_line(detail.name or entry.name)
@@ -103,10 +105,11 @@ def equipment_details_reply(
         for part in (detail.manufacturer or summary.manufacturer, detail.model or summary.model)
         if part and part.strip()
     )
-    category = detail.category.name if detail.category and detail.category.name else None
-    sub_category = summary.sub_category.name if summary.sub_category else None
-    kinds = [kind for kind in (category, sub_category) if kind]
-    contact = summary.contact_person.name if summary.contact_person else None
+    category = detail.category
+    sub = detail.sub_category or summary.sub_category
+    kinds = [kind for kind in (category, sub.name if sub else None) if kind and kind.strip()]
+    person = detail.contact_person or summary.contact_person
+    contact = person.name if person and person.name else None
     lab_name = (detail.lab.name if detail.lab and detail.lab.name else None) or (
         entry.lab.name if entry.lab else None
     )
@@ -116,8 +119,12 @@ def equipment_details_reply(
         ("Room", escape(one_line(room)) if room else None),
         ("Manufacturer / model", escape(maker) if maker else None),
         ("Category", escape(" › ".join(one_line(kind) for kind in dict.fromkeys(kinds)))),
-        ("Availability", availability_badge(summary.availability_status)),
+        (
+            "Availability",
+            service_badge(summary.availability_status or detail.availability_status),
+        ),
         ("Contact", escape(one_line(contact)) if contact else None),
+        ("Charging", escape(one_line(detail.charging_type)) if detail.charging_type else None),
     ]
     blocks: list[Block] = [kit.header(f"🔬 {name}"), *kit.fields(facts)]
     description = detail.description or summary.description

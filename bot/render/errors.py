@@ -18,9 +18,17 @@ from bot.clustermarket.errors import (
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.reply import RenderContext, Reply, simple
+from bot.render.text import escape
 
 ErrorKind = Literal[
-    "unavailable", "slow", "rate_limited", "forbidden", "not_found", "stale_button", "unexpected"
+    "unavailable",
+    "slow",
+    "rate_limited",
+    "forbidden",
+    "not_found",
+    "stale_button",
+    "storage",
+    "unexpected",
 ]
 
 
@@ -68,6 +76,10 @@ def error_reply(
             "⌛ That button is out of date.",
             f"Ask again with `{command}` and I'll give you a fresh answer.",
         ),
+        "storage": (
+            "💾 I couldn't save that just now.",
+            "My database is busy or full. Nothing was changed; please try again in a minute.",
+        ),
         "unexpected": (
             "😬 Something went wrong on our side while answering.",
             f"It has been logged. Please try again, or see `{command} help`.",
@@ -108,6 +120,37 @@ def reply_for_error(
     """The kind reply for `error`, with the wait Clustermarket asked for when rate-limited."""
     retry_after = error.retry_after if isinstance(error, RateLimited) else None
     return error_reply(error_kind(error), command, retry_after=retry_after, ctx=ctx)
+
+
+def missing_scope_reply(
+    scope: str | None, *, app_asks: bool, token_has: bool, command: str = DEFAULT_COMMAND
+) -> Reply:
+    """Clustermarket refused for want of an OAuth scope: say which, and who can fix it, rather
+    than send the user round the connect loop when connecting again cannot help. The text
+    is plain (`simple` escapes the fallback); the blocks escape it themselves."""
+    scope = scope or None
+    named = f"`{scope}`" if scope else "a permission it needs"
+    title = f"🔑 Clustermarket hasn't given cmbot {named} for this."
+    if not app_asks:
+        advice = (
+            f"cmbot doesn't ask for {named} when you connect, so connecting again won't help."
+            f" Ask whoever runs cmbot to add {scope or 'it'} to CLUSTERMARKET_SCOPES."
+        )
+    elif token_has:
+        advice = (
+            f"Your connection includes {named}, but Clustermarket still refuses: its OAuth"
+            " application for cmbot may not be allowed that scope. Ask whoever runs cmbot to"
+            " check the application's scopes in Clustermarket."
+        )
+    else:
+        advice = (
+            f"Your connection was made without {named}. Run `{command} connect` once to grant"
+            " it, then ask again."
+        )
+    blocks = [kit.section(f"*{escape(title)}*\n{escape(advice)}")]
+    return replace(
+        simple(RenderContext(command=command), f"{title} {advice}", blocks), failure=True
+    )
 
 
 SLOW_NOTE = "⏳ Clustermarket is slow, still working…"

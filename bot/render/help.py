@@ -3,11 +3,14 @@ did not understand (its suggestion first, kindly)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.questions.commands import USAGE, WHEN_WORDS
+from bot.questions.intents import DEFAULT_REMIND_MINUTES, Option
 from bot.render import kit
+from bot.render.choices import options_reply
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import escape, one_line
 
@@ -43,13 +46,25 @@ TOPICS: dict[str, _Topic] = {
         "A daily summary of your bookings by DM, or of a lab's bookings in a channel",
         ("digest on 08:30", "digest off", "digest channel on 08:00 Genomics Core Facility"),
     ),
+    "remind": _Topic(
+        f"A DM that many minutes (default {DEFAULT_REMIND_MINUTES}) before each of your"
+        " bookings starts",
+        ("remind", "remind on 30", "remind off"),
+    ),
+    "watch": _Topic(
+        "Posts in this channel when an instrument's availability changes or a slot opens today",
+        ("watch", "unwatch NovaSeq", "watch NovaSeq"),
+    ),
     "connect": _Topic("Link your Clustermarket account to Slack", ("connect",)),
     "disconnect": _Topic("Unlink it; the bot forgets your tokens", ("disconnect",)),
 }
 _SECTIONS = (
     ("📅 Bookings and free time", ("bookings", "schedule", "free")),
     ("🔬 Equipment and labs", ("equipment", "groups", "labs", "me")),
-    ("⚙️ Digests and your account", ("digest", "connect", "disconnect")),
+    (
+        "⚙️ Digests, reminders and your account",
+        ("digest", "remind", "watch", "connect", "disconnect"),
+    ),
 )
 
 
@@ -118,3 +133,16 @@ def help_reply(
     if said:
         text = " ".join(line.replace("`", "") for line in said) + " " + text
     return simple(ctx, text, blocks)
+
+
+def unknown_reply(
+    text: str, suggestion: str | None, options: Sequence[Option], ctx: RenderContext
+) -> Reply:
+    """Words the bot could not place: the closest questions it can answer, as buttons, when
+    it found some; else the help with its suggestion first."""
+    if not options:
+        return help_reply(ctx, suggestion=suggestion, unknown=text)
+    echo = one_line(text)[:UNKNOWN_ECHO]
+    lead = f"I didn't catch “{echo}”. Did you mean one of these?"
+    footer = f"`{ctx.command} help` lists everything I can answer."
+    return options_reply(lead, options, ctx, footer=footer)

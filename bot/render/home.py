@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,8 +13,10 @@ from bot.clustermarket.models import Booking
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
+from bot.render.availability import out_of_service_badge
 from bot.render.digest import digest_home_blocks
 from bot.render.errors import SLOW_NOTE
+from bot.render.gaps import Gaps
 from bot.render.limits import MAX_VIEW_BLOCKS
 from bot.render.text import (
     category_label,
@@ -77,7 +79,9 @@ def _status(
     return [kit.section(text, accessory=connect)]
 
 
-def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date) -> Block:
+def _booking(
+    booking: Booking, tz: dt.tzinfo, today: dt.date, out_of_service: Mapping[int, str]
+) -> Block:
     start = booking.start_time
     day = start.astimezone(tz).date() if start is not None else None
     when = ""
@@ -86,7 +90,9 @@ def _booking(booking: Booking, tz: dt.tzinfo, today: dt.date) -> Block:
         when = (words.capitalize() if words else date_text(day, this_year=today.year)) + "  "
     equipment = booking.equipment
     name = (equipment.name if equipment and equipment.name else None) or "Equipment"
+    held = out_of_service.get(equipment.id) if equipment and equipment.id is not None else None
     details = [
+        out_of_service_badge(held),
         status_badge(booking.status),
         category_label(booking.category),
         escape(one_line(equipment.room)) if equipment and equipment.room else None,
@@ -136,8 +142,13 @@ def home_view(
     digest: DigestSummary | None,
     command: str = DEFAULT_COMMAND,
     bookings_state: BookingsState = "shown",
+    unread: int = 0,
+    out_of_service: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    """The Home tab view (`views.publish`): at most 100 blocks."""
+    """The Home tab view (`views.publish`): at most 100 blocks. `bookings_state` says whether
+    the next bookings are known yet; `unread` bookings could not be read, so the next ones
+    listed may not be all; `out_of_service` maps an instrument's id to its status when it is
+    not available, so a booking on it is flagged."""
     tz = _zone(tz_name)
     local_now = now.astimezone(tz)
     blocks: list[Block] = [
@@ -156,13 +167,16 @@ def home_view(
             )
         elif next_bookings:
             shown = next_bookings[:MAX_HOME_BOOKINGS]
-            blocks += [_booking(booking, tz, local_now.date()) for booking in shown]
+            held = out_of_service or {}
+            blocks += [_booking(booking, tz, local_now.date(), held) for booking in shown]
             if len(next_bookings) > MAX_HOME_BOOKINGS:
                 blocks.append(kit.context(f"`{command} bookings this week` shows the rest."))
         else:
             blocks.append(
                 kit.context(f"Nothing booked ahead.  `{command} free NanoDrop` finds a free slot.")
             )
+        if unread:
+            blocks.append(kit.context(escape("⚠️ " + Gaps(unread).sentence())))
     blocks += [kit.divider(), kit.section(f"*🗞 Daily digest*\n{_digest_text(digest, command)}")]
     blocks += digest_home_blocks(
         digest, linked=linked_as is not None and not broken, command=command
@@ -172,7 +186,8 @@ def home_view(
         kit.section(
             "*💬 Ask away*\n"
             f"`{command} bookings tomorrow`  ·  `{command} free NovaSeq this afternoon`"
-            f"  ·  `{command} schedule confocal friday`  ·  `{command} help`"
+            f"  ·  `{command} help`\nOr ask in words, here in Messages or by mentioning me:"
+            " “what's free now?”  ·  “when is the NovaSeq next free?”  ·  “my next booking”"
         ),
         kit.actions([kit.button("Refresh", HOME_REFRESH, value="refresh")]),
     ]

@@ -53,6 +53,7 @@ class RenderContext:
 
     `intent` and `page` are what the Share and More buttons ask again; without an intent an
     answer has no buttons. `now` decides "today" and whether a date needs its year.
+    `offer_share` is False where there is no channel to share in (a DM with the bot): no Share.
     """
 
     command: str = DEFAULT_COMMAND
@@ -60,6 +61,7 @@ class RenderContext:
     intent: Intent | None = None
     page: int = 0
     now: dt.datetime | None = None
+    offer_share: bool = True
 
     @property
     def private(self) -> bool:
@@ -101,7 +103,7 @@ def finish(
         footer.append(kit.context(paging.text()))
     if ctx.private:
         row = list(buttons)
-        if ctx.intent is not None and share:
+        if ctx.intent is not None and share and ctx.offer_share:
             value = encode_intent(ctx.intent, min(max(ctx.page, 0), MAX_PAGE))
             row.append(kit.button("Share in channel", SHARE, value=value))
         if ctx.intent is not None and paging is not None and paging.has_more:

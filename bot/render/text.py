@@ -12,24 +12,13 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.clustermarket.models import Person
+from bot.clustermarket.statuses import status_policy
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EMAIL = re.compile(r"[^\s<>|@]+@[^\s<>|@]+")
 _SPACES = re.compile(r"\s+")
 
-# Booking states, in the order a reader cares about them: (emoji, label).
-_STATUS: dict[str, tuple[str, str]] = {
-    "approved": ("✅", "Approved"),
-    "confirmed": ("✅", "Confirmed"),
-    "requested": ("⏳", "Requested"),
-    "pending": ("⏳", "Pending"),
-    "completed": ("✔️", "Completed"),
-    "ordered": ("🧾", "Ordered"),
-    "cancelled": ("🚫", "Cancelled"),
-    "canceled": ("🚫", "Cancelled"),
-    "declined": ("⛔", "Declined"),
-}
 _MAINTENANCE_WORDS = ("maintenance", "breakdown", "repair", "service", "calibration")
 PLAIN_CATEGORIES = frozenset({"use", "usage", "booking", "standard"})
 
@@ -152,12 +141,10 @@ def zone_name(tz: dt.tzinfo) -> str:
 
 def status_badge(status: str | None) -> str | None:
     """'✅ Approved', '⏳ Requested'…; an unknown state is shown as written, a missing one not."""
-    if status is None or not status.strip():
+    policy = status_policy(status)
+    if policy is None:
         return None
-    known = _STATUS.get(status.strip().casefold())
-    if known is None:
-        return f"• {one_line(status).capitalize()}"
-    return f"{known[0]} {known[1]}"
+    return f"{policy.emoji} {policy.label}"
 
 
 def is_maintenance(category: str | None) -> bool:
@@ -172,21 +159,6 @@ def category_label(category: str | None) -> str | None:
         return None
     text = one_line(category)
     return f"🛠 {text}" if is_maintenance(category) else text
-
-
-def availability_badge(status: str | None) -> str | None:
-    """'🟢 Available', '🛠 Under Maintenance', '🔴 Out of order'."""
-    if status is None or not status.strip():
-        return None
-    text = one_line(status)
-    folded = text.casefold()
-    if is_maintenance(folded):
-        return f"🛠 {text}"
-    if folded.startswith(("unavailable", "not available", "out of", "broken", "offline")):
-        return f"🔴 {text}"
-    if folded.startswith("available"):
-        return f"🟢 {text}"
-    return text
 
 
 def person_name(person: Person | None, *, fallback: str = "someone") -> str:

@@ -92,6 +92,9 @@ class Availability:
     `now` is set when the window includes the present. `slots` are the free spans of the rest
     of the window; `next_free` is the first free span after it when there are none; `booked`
     counts the active bookings in the window, `passed` says the window is over.
+    `out_of_service` is the instrument's availability status when it is anything but
+    available: then nothing is free. `unsure_now` and `unsure` count bookings that could not be
+    read and might cover the present or the window: then nothing is called free for certain.
     """
 
     window: Window
@@ -100,6 +103,62 @@ class Availability:
     next_free: Slot | None = None
     booked: int = 0
     passed: bool = False
+    out_of_service: str | None = None
+    unsure_now: int = 0
+    unsure: int = 0
+
+
+@dataclass(frozen=True)
+class InstrumentFree:
+    """One instrument of a question about many ("what's free now?"): its free time, or None
+    when its bookings could not be read."""
+
+    entry: EquipmentEntry
+    facts: Availability | None
+
+
+@dataclass(frozen=True)
+class NextFreeFacts:
+    """When an instrument is next free, searched from `start` up to `horizon`.
+
+    `slot` is the first free span at least `minutes` long (None: none before the horizon);
+    its end is the horizon when nothing more is booked. `unsure` counts bookings that could
+    not be read and might cover it; `out_of_service` is the instrument's status when it is
+    not available (then nothing was searched).
+    """
+
+    window: Window
+    start: dt.datetime
+    horizon: dt.datetime
+    minutes: int
+    slot: Slot | None = None
+    unsure: int = 0
+    out_of_service: str | None = None
+
+
+@dataclass(frozen=True)
+class InstrumentHours:
+    """One instrument's share of someone's booked time."""
+
+    name: str
+    minutes: int
+    bookings: int
+
+
+@dataclass(frozen=True)
+class BookedTime:
+    """Time booked in a window: `minutes` held (an instrument's overlapping bookings count
+    once), over `bookings` bookings, `ahead` of it still to come, `maintenance` of it
+    maintenance and repairs. `unread` bookings could not be read and might fall in the
+    window, so the time may be more. `by_instrument` splits a person's time, largest first."""
+
+    window: Window
+    minutes: int = 0
+    bookings: int = 0
+    ahead: int = 0
+    maintenance: int = 0
+    unread: int = 0
+    by_instrument: tuple[InstrumentHours, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A fake Clustermarket on loopback: OAuth server, the API of openapi.yaml, a seeded world.
+"""A fake Clustermarket on loopback: OAuth server, the API of openapi.yaml in several dialects
+(`dialects.py`), a seeded world.
 
 Tests, benchmarks and `cmbot demo` talk to it over real HTTP. It serves plain JSON and
 never imports the bot's Clustermarket client or anything Slack.

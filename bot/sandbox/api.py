@@ -1,20 +1,24 @@
 """The `/v1` API of openapi.yaml over the seeded world, with per-user visibility.
 
-Serialisers and the visibility rules are pure functions of the world; the handlers only read
-the request, call them, and shape the response. Authentication happens in the server's
-middleware, which leaves the caller's access token on the request.
+Records are written by `shapes.py` in the sandbox's dialect, and lists are paged the
+dialect's way (X-Total-Records, Link, envelope meta, or nothing at all). The visibility rules
+are pure functions of the world; the handlers only read the request, call them, and shape
+the response. Authentication happens in the server's middleware, which leaves the caller's
+access token on the request.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.sandbox.seed import Account, Booking, Equipment, Group, SandboxData, User
+from bot.sandbox.seed import Equipment, SandboxData
 from bot.sandbox.state import STATE, SandboxState
 from bot.sandbox.tokens import AccessToken
 
@@ -52,123 +56,6 @@ def error_response(
     return json_response({"error": error, "error_description": description}, status, headers)
 
 
-# --- Serialisers: exactly the fields of the openapi schemas ---------------------------------
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def account_summary(account: Account) -> dict[str, object]:
-    return {"id": account.id, "name": account.name, "account_type": account.account_type}
-
-
-def account_detail(data: SandboxData, account: Account) -> dict[str, object]:
-    def ref(account_id: int | None) -> dict[str, object] | None:
-        return None if account_id is None else data.accounts[account_id].ref.json()
-
-    return {
-        **account_summary(account),
-        "sector": account.sector,
-        "description": account.description,
-        "timezone": account.timezone,
-        "department": ref(account.department_id),
-        "organisation": ref(account.organisation_id),
-        "labs": [lab.ref.json() for lab in data.child_labs(account.id)],
-        "departments": [dept.ref.json() for dept in data.child_departments(account.id)],
-    }
-
-
-def _contact(data: SandboxData, equipment: Equipment) -> dict[str, object] | None:
-    person = (
-        None if equipment.contact_person_id is None else data.person(equipment.contact_person_id)
-    )
-    return None if person is None else {"id": person.id, "name": person.name}
-
-
-def equipment_summary(data: SandboxData, equipment: Equipment) -> dict[str, object]:
-    return {
-        "id": equipment.id,
-        "name": equipment.name,
-        "description": equipment.description,
-        "room": equipment.room,
-        "availability_status": equipment.availability_status,
-        "model": equipment.model,
-        "manufacturer": equipment.manufacturer,
-        "sub_category": None if equipment.sub_category is None else equipment.sub_category.json(),
-        "contact_person": _contact(data, equipment),
-    }
-
-
-def equipment_detail(data: SandboxData, equipment: Equipment) -> dict[str, object]:
-    lab = data.accounts[equipment.lab_id]
-    return {
-        "id": equipment.id,
-        "name": equipment.name,
-        "room": equipment.room,
-        "manufacturer": equipment.manufacturer,
-        "model": equipment.model,
-        "city": lab.city,
-        "country": lab.country,
-        "currency": lab.currency,
-        "charging_type": equipment.charging_type,
-        "description": equipment.description,
-        "category": None if equipment.category is None else {"name": equipment.category},
-        "lab": lab.ref.json(),
-        "manufacturing_year": equipment.manufacturing_year,
-        "serial_number": equipment.serial_number,
-    }
-
-
-def booking_json(data: SandboxData, booking: Booking) -> dict[str, object]:
-    equipment = data.equipment[booking.equipment_id]
-    requester = None if booking.requester_id is None else data.person(booking.requester_id)
-
-    def ref(account_id: int | None) -> dict[str, object] | None:
-        return None if account_id is None else data.accounts[account_id].ref.json()
-
-    return {
-        "id": booking.id,
-        "status": booking.status,
-        "booking_type": booking.booking_type,
-        "category": booking.category,
-        "start_time": _iso(booking.start),
-        "end_time": _iso(booking.end),
-        "duration": booking.duration,
-        "notes": booking.notes,
-        "equipment": {"id": equipment.id, "name": equipment.name, "room": equipment.room},
-        "requester": None
-        if requester is None
-        else {"id": requester.id, "name": requester.name, "email": requester.email},
-        "requester_account": ref(booking.requester_account_id),
-        "provider_account": ref(booking.provider_lab_id),
-        "group": None if booking.group is None else booking.group.json(),
-        "project": None if booking.project is None else booking.project.json(),
-        "cost": booking.cost,
-        "currency": booking.currency,
-        "requested_at": _iso(booking.requested_at),
-    }
-
-
-def group_summary(group: Group) -> dict[str, object]:
-    return {"id": group.id, "name": group.name}
-
-
-def group_detail(data: SandboxData, group: Group) -> dict[str, object]:
-    return {
-        "id": group.id,
-        "name": group.name,
-        "equipment": [
-            {"id": equipment_id, "name": data.equipment[equipment_id].name}
-            for equipment_id in group.equipment_ids
-        ],
-    }
-
-
-def user_json(user: User) -> dict[str, object]:
-    return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name}
-
-
 # --- Pagination and query parameters ---------------------------------------------------------
 
 
@@ -195,19 +82,53 @@ def paginate(items: Sequence[_T], page: int, per_page: int) -> list[_T]:
     return list(items[start : start + per_page])
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A record sent as it is, however unreadable (the "messy" dialect's extras)."""
+
+    value: object
+
+
 def _list_response(
     request: web.Request,
     state: SandboxState,
     items: Sequence[_T],
     render: Callable[[_T], dict[str, object]],
+    extras: Sequence[object] = (),
 ) -> web.Response:
     page, per_page = page_params(request)
-    headers = {"X-Current-Page": str(page), "X-Per-Page": str(per_page)}
-    if state.knobs.total_header:
-        headers["X-Total-Records"] = str(len(items))
-    return json_response(
-        [render(item) for item in paginate(items, page, per_page)], headers=headers
-    )
+    rows: list[Any] = [*(Raw(extra) for extra in extras), *items]
+    body = [
+        row.value if isinstance(row, Raw) else render(row) for row in paginate(rows, page, per_page)
+    ]
+    total = len(rows)
+    last = max(math.ceil(total / per_page), 1)
+    dialect = state.dialect
+    headers: dict[str, str] = {}
+    if dialect.paging == "x-total-records":
+        headers = {"X-Current-Page": str(page), "X-Per-Page": str(per_page)}
+        if state.knobs.total_header:
+            headers["X-Total-Records"] = str(total)
+    elif dialect.paging == "link":
+        headers = {"Link": _links(request, page, last), "Per-Page": str(per_page)}
+    if dialect.envelope:
+        meta = {"current_page": page, "per_page": per_page}
+        if state.knobs.total_header:
+            meta |= {"total_count": total, "total_pages": last}
+        return json_response({"data": body, "meta": meta}, headers=headers)
+    return json_response(body, headers=headers)
+
+
+def _links(request: web.Request, page: int, last: int) -> str:
+    """RFC 8288 links as Rails' api-pagination sends them: first, prev, next, last."""
+
+    def url(number: int) -> str:
+        query = {**request.query, "page": str(number)}
+        return f"{request.scheme}://{request.host}{request.path}?{urlencode(query)}"
+
+    links = {"first": 1, "prev": page - 1 if page > 1 else None, "last": last}
+    links["next"] = page + 1 if page < last else None
+    return ", ".join(f'<{url(number)}>; rel="{rel}"' for rel, number in links.items() if number)
 
 
 def _account_filter(
@@ -243,6 +164,10 @@ def _forbidden(kind: str, record_id: int) -> ApiError:
 # --- Handlers --------------------------------------------------------------------------------
 
 
+def _one(state: SandboxState, record: dict[str, object]) -> web.Response:
+    return json_response(state.shapes.one(record))
+
+
 def _context(request: web.Request) -> tuple[SandboxState, SandboxData, int]:
     state = request.app[STATE]
     return state, state.data, request[ACCESS_TOKEN].user_id
@@ -252,36 +177,40 @@ async def list_accounts(request: web.Request) -> web.Response:
     state, data, user_id = _context(request)
     visible = data.visible_account_ids(user_id)
     items = [account for account in data.accounts.values() if account.id in visible]
-    return _list_response(request, state, items, account_summary)
+    return _list_response(request, state, items, state.shapes.account_summary)
 
 
 async def get_account(request: web.Request) -> web.Response:
-    _, data, user_id = _context(request)
+    state, data, user_id = _context(request)
     account_id = _path_id(request)
     account = data.accounts.get(account_id)
     if account is None:
         raise _not_found("Account", account_id)
     if account_id not in data.visible_account_ids(user_id):
         raise _forbidden("Account", account_id)
-    return json_response(account_detail(data, account))
+    return _one(state, state.shapes.account_detail(account))
 
 
 async def list_bookings(request: web.Request) -> web.Response:
     state, data, user_id = _context(request)
     labs = _account_filter(request, data, user_id, "provider_account")
     items = data.visible_bookings(user_id, labs)
-    return _list_response(request, state, items, lambda booking: booking_json(data, booking))
+    extras = state.shapes.extra_bookings(data.lab_ids_of(user_id) if labs is None else labs)
+    return _list_response(request, state, items, state.shapes.booking, extras)
 
 
 async def get_booking(request: web.Request) -> web.Response:
-    _, data, user_id = _context(request)
+    state, data, user_id = _context(request)
     booking_id = _path_id(request)
     booking = data.bookings.get(booking_id)
     if booking is None:
+        extra = state.shapes.extra_booking(booking_id, data.lab_ids_of(user_id))
+        if extra is not None:
+            return json_response(state.shapes.one(extra))
         raise _not_found("Booking", booking_id)
     if not data.can_see_booking(user_id, booking):
         raise _forbidden("Booking", booking_id)
-    return json_response(booking_json(data, booking))
+    return _one(state, state.shapes.booking(booking))
 
 
 async def list_equipment(request: web.Request) -> web.Response:
@@ -289,9 +218,8 @@ async def list_equipment(request: web.Request) -> web.Response:
     labs = _account_filter(request, data, user_id, "account")
     own = data.lab_ids_of(user_id) if labs is None else labs
     items = [equipment for equipment in data.equipment.values() if equipment.lab_id in own]
-    return _list_response(
-        request, state, items, lambda equipment: equipment_summary(data, equipment)
-    )
+    extras = state.shapes.extra_equipment(own)
+    return _list_response(request, state, items, state.shapes.equipment_summary, extras)
 
 
 def _visible_equipment(data: SandboxData, user_id: int, equipment_id: int) -> Equipment:
@@ -304,21 +232,22 @@ def _visible_equipment(data: SandboxData, user_id: int, equipment_id: int) -> Eq
 
 
 async def get_equipment(request: web.Request) -> web.Response:
-    _, data, user_id = _context(request)
+    state, data, user_id = _context(request)
     equipment = _visible_equipment(data, user_id, _path_id(request))
-    return json_response(equipment_detail(data, equipment))
+    return _one(state, state.shapes.equipment_detail(equipment))
 
 
 async def equipment_bookings(request: web.Request) -> web.Response:
     state, data, user_id = _context(request)
     equipment = _visible_equipment(data, user_id, _path_id(request))
     items = data.bookings_of_equipment(equipment.id)
-    return _list_response(request, state, items, lambda booking: booking_json(data, booking))
+    extras = state.shapes.extra_bookings(frozenset({equipment.lab_id}), equipment.id)
+    return _list_response(request, state, items, state.shapes.booking, extras)
 
 
 async def get_me(request: web.Request) -> web.Response:
-    _, data, user_id = _context(request)
-    return json_response(user_json(data.users[user_id]))
+    state, data, user_id = _context(request)
+    return _one(state, state.shapes.user(data.users[user_id]))
 
 
 async def list_groups(request: web.Request) -> web.Response:
@@ -326,18 +255,19 @@ async def list_groups(request: web.Request) -> web.Response:
     labs = _account_filter(request, data, user_id, "account")
     own = data.lab_ids_of(user_id) if labs is None else labs
     items = [group for group in data.groups.values() if group.lab_id in own]
-    return _list_response(request, state, items, group_summary)
+    extras = state.shapes.extra_groups(own)
+    return _list_response(request, state, items, state.shapes.group_summary, extras)
 
 
 async def get_group(request: web.Request) -> web.Response:
-    _, data, user_id = _context(request)
+    state, data, user_id = _context(request)
     group_id = _path_id(request)
     group = data.groups.get(group_id)
     if group is None:
         raise _not_found("Group", group_id)
     if group.lab_id not in data.lab_ids_of(user_id):
         raise _forbidden("Group", group_id)
-    return json_response(group_detail(data, group))
+    return _one(state, state.shapes.group_detail(group))
 
 
 _ID = "{id:[0-9]{1,18}}"

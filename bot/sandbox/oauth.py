@@ -1,15 +1,20 @@
 """The OAuth 2.0 server under /oauth/: authorize page, token endpoint, revocation.
 
 Validation is strict where the real server's would be (client, redirect URI, single-use
-codes, rotating refresh tokens) so the bot's OAuth code meets the same failures here that it
-would in production. A request with a bad client or redirect URI gets an HTML error page,
-never a redirect: an unvalidated redirect would be an open redirector.
+codes, rotating refresh tokens, PKCE S256 when the authorize request carried a challenge)
+so the bot's OAuth code meets the same failures here that it would in production. The
+dialect decides how the client must authenticate (HTTP Basic, form fields, either) and
+whether PKCE is required, as Doorkeeper can be configured. A request with a bad client or
+redirect URI gets an HTML error page, never a redirect: an unvalidated redirect would be an
+open redirector.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import html
 import json
 from collections.abc import Mapping
@@ -129,7 +134,15 @@ def authorize_page(state: SandboxState, params: Mapping[str, str]) -> web.Respon
     scopes = parse_scopes(params.get("scope"))
     hidden = "".join(
         f'<input type="hidden" name="{name}" value="{html.escape(params[name])}">'
-        for name in ("client_id", "redirect_uri", "response_type", "scope", "state")
+        for name in (
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "scope",
+            "state",
+            "code_challenge",
+            "code_challenge_method",
+        )
         if name in params
     )
     items = "".join(
@@ -151,6 +164,24 @@ def authorize_page(state: SandboxState, params: Mapping[str, str]) -> web.Respon
     return _page("Authorize application · Clustermarket sandbox", body)
 
 
+def _check_pkce(state: SandboxState, params: Mapping[str, str]) -> None:
+    """RFC 7636: a challenge must be S256 here; a dialect that requires PKCE wants one."""
+    challenge = params.get("code_challenge")
+    if challenge is None:
+        if state.dialect.require_pkce:
+            raise OAuthError("invalid_request", "PKCE is required: send a code_challenge")
+        return
+    if params.get("code_challenge_method") != "S256":
+        raise OAuthError("invalid_request", "code_challenge_method must be S256")
+    if not 43 <= len(challenge) <= 128:
+        raise OAuthError("invalid_request", "code_challenge is malformed")
+
+
+def s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 async def authorize_get(request: web.Request) -> web.Response:
     state = request.app[STATE]
     params = dict(request.query)
@@ -158,6 +189,7 @@ async def authorize_get(request: web.Request) -> web.Response:
     if problem:
         return _error_page(problem)
     try:
+        _check_pkce(state, params)
         return authorize_page(state, params)
     except OAuthError as error:
         return _redirect(
@@ -175,6 +207,7 @@ async def authorize_post(request: web.Request) -> web.Response:
         return _error_page(problem)
     redirect_uri, client_state = form["redirect_uri"], form.get("state")
     try:
+        _check_pkce(state, form)
         scopes = parse_scopes(form.get("scope"))
     except OAuthError as error:
         params = {"error": error.code, "error_description": error.description}
@@ -190,6 +223,8 @@ async def authorize_post(request: web.Request) -> web.Response:
     if user_id is None or user_id not in state.data.users:
         return _error_page("Choose a user to sign in as.")
     code = state.tokens.issue_code(user_id, redirect_uri, scopes)
+    if "code_challenge" in form:
+        state.challenges[code] = form["code_challenge"]
     return _redirect(redirect_uri, {"code": code}, client_state)
 
 
@@ -216,14 +251,26 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
 def _authenticate_client(
     request: web.Request, form: Mapping[str, str]
 ) -> tuple[bool, dict[str, str]]:
-    """Whether the client authenticated (Basic header first, else body fields)."""
+    """Whether the client authenticated the way the dialect takes it: Basic header first,
+    else body fields ("either"), or only one of them."""
     state = request.app[STATE]
+    accepts = state.dialect.client_auth
     header = request.headers.get("Authorization")
-    if header is not None:
+    challenge = {"WWW-Authenticate": 'Basic realm="Clustermarket sandbox"'}
+    if header is not None and accepts != "body":
         credentials = _basic_credentials(header)
-        challenge = {"WWW-Authenticate": 'Basic realm="Clustermarket sandbox"'}
         return (credentials is not None and state.tokens.client_ok(*credentials)), challenge
+    if accepts == "basic":
+        return False, challenge
     return state.tokens.client_ok(form.get("client_id"), form.get("client_secret")), {}
+
+
+def _verify_pkce(state: SandboxState, code: str, verifier: str | None) -> None:
+    challenge = state.challenges.get(code)
+    if challenge is None:
+        return
+    if not verifier or not hmac.compare_digest(s256(verifier), challenge):
+        raise OAuthError("invalid_grant", "The code_verifier does not match the code_challenge")
 
 
 async def token(request: web.Request) -> web.Response:
@@ -241,7 +288,9 @@ async def token(request: web.Request) -> web.Response:
             code, redirect_uri = form.get("code"), form.get("redirect_uri")
             if not code or not redirect_uri:
                 raise OAuthError("invalid_request", "code and redirect_uri are required")
+            _verify_pkce(state, code, form.get("code_verifier"))
             response = state.tokens.redeem_code(code, redirect_uri)
+            state.challenges.pop(code, None)
         elif grant_type == "refresh_token":
             refresh_token = form.get("refresh_token")
             if not refresh_token:

@@ -2,6 +2,7 @@
 
 Every /v1 request passes, in order: statistics, latency, queued faults, random failures
 (error_rate, rate_limit_rate), routing (404/405), bearer authentication, scope, handler.
+The token endpoint answers after `latency`, does its work, then waits `token_latency` more.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from aiohttp import web
 
 from bot.config import OAUTH_CALLBACK_PATH
 from bot.sandbox.api import ACCESS_TOKEN, Handler, add_api_routes, error_response, json_response
-from bot.sandbox.oauth import add_oauth_routes
+from bot.sandbox.dialects import Dialect, dialect_named
+from bot.sandbox.oauth import add_oauth_routes, s256
 from bot.sandbox.seed import SandboxData, build_world
 from bot.sandbox.state import STATE, Fault, Faults, SandboxKnobs, SandboxState, Stats
 from bot.sandbox.tokens import (
@@ -95,7 +97,10 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
     state.stats.requests[f"{request.method} {request.path}"] += 1
     is_api = request.path == "/v1" or request.path.startswith("/v1/")
     if not is_api:
-        return await _answer(request, handler, state)
+        answer = await _answer(request, handler, state)
+        if request.path == "/oauth/token" and state.knobs.token_latency > 0:
+            await asyncio.sleep(state.knobs.token_latency)  # done, but the answer comes late
+        return answer
     state.stats.in_flight += 1
     state.stats.peak_in_flight = max(state.stats.peak_in_flight, state.stats.in_flight)
     try:
@@ -165,7 +170,10 @@ class Sandbox:
         client_id: str = DEMO_CLIENT_ID,
         client_secret: str = DEMO_CLIENT_SECRET,
         seed: int = 7,
+        dialect: str | Dialect = "reference",
     ) -> None:
+        """`dialect` names the API shape to speak (see `bot.sandbox.dialects`)."""
+        self.dialect = dialect_named(dialect) if isinstance(dialect, str) else dialect
         self.today = today or datetime.now(UTC).date()
         self.seed = seed
         self.client_id = client_id
@@ -177,9 +185,13 @@ class Sandbox:
             faults=Faults(),
             stats=Stats(),
             tokens=TokenRegistry(
-                client_id, client_secret, ttl=lambda: self._state.knobs.access_token_ttl
+                client_id,
+                client_secret,
+                ttl=lambda: self._state.knobs.access_token_ttl,
+                strict=lambda: self._state.knobs.strict_refresh,
             ),
             rng=random.Random(seed),
+            dialect=self.dialect,
         )
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
@@ -225,7 +237,12 @@ class Sandbox:
         return self.base_url
 
     def authorize_url(
-        self, redirect_uri: str, state: str | None = None, scopes: str = ALL_SCOPES
+        self,
+        redirect_uri: str,
+        state: str | None = None,
+        scopes: str = ALL_SCOPES,
+        *,
+        code_challenge: str | None = None,
     ) -> str:
         """The authorize page for this sandbox's client, as the bot would link to it."""
         params = {
@@ -236,6 +253,8 @@ class Sandbox:
         }
         if state is not None:
             params["state"] = state
+        if code_challenge is not None:
+            params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
         return f"{self.base_url}/oauth/authorize?{urlencode(params)}"
 
     # Lifecycle -----------------------------------------------------------------------------
@@ -312,28 +331,31 @@ class Sandbox:
 def startup_lines(sandbox: Sandbox) -> list[str]:
     """What `cmbot sandbox` prints: settings for `cmbot serve`, the authorize page, the users."""
     redirect_uri = "http://localhost:3000" + OAUTH_CALLBACK_PATH
+    # a dialect that requires PKCE shows its page only with a challenge (any will do to look)
+    challenge = s256("cmbot-sandbox-look-only") if sandbox.dialect.require_pkce else None
     users = ", ".join(
         f"{user.id} {user.name}" + (" (default)" if user.id == sandbox.demo_user_id else "")
         for user in sorted(sandbox.data.users.values(), key=lambda user: user.id)
     )
     return [
         f"Clustermarket sandbox listening on {sandbox.base_url}",
+        f"Dialect: {sandbox.dialect.name} ({sandbox.dialect.summary})",
         f"CLUSTERMARKET_API_URL={sandbox.api_url}",
         f"CLUSTERMARKET_OAUTH_URL={sandbox.oauth_url}",
         f"CLUSTERMARKET_CLIENT_ID={sandbox.client_id}",
         f"CLUSTERMARKET_CLIENT_SECRET={sandbox.client_secret}",
-        f"Authorize page: {sandbox.authorize_url(redirect_uri)}",
+        f"Authorize page: {sandbox.authorize_url(redirect_uri, code_challenge=challenge)}",
         f"Demo users: {users}",
         "Press Ctrl-C to stop.",
     ]
 
 
-async def _serve(port: int, host: str, knobs: SandboxKnobs | None) -> None:
+async def _serve(port: int, host: str, knobs: SandboxKnobs | None, dialect: str) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):
         loop.add_signal_handler(signal.SIGTERM, stopping.set)
-    sandbox = Sandbox(knobs=knobs)
+    sandbox = Sandbox(knobs=knobs, dialect=dialect)
     await sandbox.start(host, port)
     try:
         for line in startup_lines(sandbox):
@@ -344,11 +366,14 @@ async def _serve(port: int, host: str, knobs: SandboxKnobs | None) -> None:
 
 
 def run_sandbox(
-    port: int = 8765, host: str = "127.0.0.1", knobs: SandboxKnobs | None = None
+    port: int = 8765,
+    host: str = "127.0.0.1",
+    knobs: SandboxKnobs | None = None,
+    dialect: str = "reference",
 ) -> None:
     """Run the sandbox until Ctrl-C or SIGTERM (what `cmbot sandbox` calls)."""
     try:
-        asyncio.run(_serve(port, host, knobs))
+        asyncio.run(_serve(port, host, knobs, dialect))
     except KeyboardInterrupt:
         pass
     except OSError as error:

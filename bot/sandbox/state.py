@@ -13,7 +13,9 @@ from typing import Literal
 
 from aiohttp import web
 
+from bot.sandbox.dialects import REFERENCE, Dialect
 from bot.sandbox.seed import SandboxData
+from bot.sandbox.shapes import Shapes
 from bot.sandbox.tokens import TokenRegistry
 
 FaultKind = Literal["fail", "rate_limit", "garble_json", "garble_content_type"]
@@ -29,6 +31,10 @@ class SandboxKnobs:
     retry_after: int = 1
     access_token_ttl: int = 3600
     total_header: bool = True
+    token_latency: float = 0.0
+    """Extra seconds before the token endpoint answers (after it has done its work)."""
+    strict_refresh: bool = False
+    """Refresh tokens die the moment they are used, not at the new token's first use."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,13 @@ class SandboxState:
     stats: Stats
     tokens: TokenRegistry
     rng: random.Random
+    dialect: Dialect = REFERENCE
+    shapes: Shapes = field(init=False)
+    challenges: dict[str, str] = field(default_factory=dict)
+    """PKCE: each authorization code's S256 code challenge, when its authorize had one."""
+
+    def __post_init__(self) -> None:
+        self.shapes = Shapes(self.data, self.dialect)
 
 
 STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state", SandboxState)

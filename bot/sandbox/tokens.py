@@ -2,8 +2,13 @@
 
 No HTTP here: the routes in `oauth.py` and the test helpers on `Sandbox` both call this, so a
 token minted by `Sandbox.grant_tokens` behaves exactly like one from `/oauth/token`.
-Refresh tokens rotate; every token of one authorization shares a grant id, so revoking a
-refresh token kills the whole chain of access tokens that came from it.
+Every token of one authorization shares a grant id, so revoking a refresh token kills the
+whole chain of access tokens that came from it.
+
+Refresh tokens rotate the way Doorkeeper (which Clustermarket's OAuth appears to be) does
+with `refresh_token_revoked_on_use`: a refresh with R0 answers a new pair (A1, R1) and leaves
+R0 (and A0) working until A1 is first used, so a client that lost the answer may spend R0
+again. In strict mode (`--strict-refresh`) the old pair dies the moment the new one exists.
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ class AccessToken:
     grant_id: int
     expires_at: float
     revoked: bool = False
+    previous_refresh: str | None = None
+    """The refresh token spent for this one, revoked (with its pair) at this one's first use."""
 
 
 @dataclass
@@ -67,6 +74,8 @@ class RefreshToken:
     user_id: int
     scopes: frozenset[str]
     grant_id: int
+    access_token: str
+    """Issued together with this refresh token: one record in Doorkeeper's terms."""
     active: bool = True
 
 
@@ -85,11 +94,16 @@ class TokenRegistry:
     """Every code and token one sandbox has issued, for its one OAuth client."""
 
     def __init__(
-        self, client_id: str, client_secret: str, ttl: Callable[[], int] = lambda: 3600
+        self,
+        client_id: str,
+        client_secret: str,
+        ttl: Callable[[], int] = lambda: 3600,
+        strict: Callable[[], bool] = lambda: False,
     ) -> None:
         self.client_id = client_id
         self._client_secret = client_secret
         self._ttl = ttl
+        self._strict = strict
         self.clock_offset = 0.0
         self._codes: dict[str, AuthCode] = {}
         self._access: dict[str, AccessToken] = {}
@@ -137,7 +151,11 @@ class TokenRegistry:
     # Tokens --------------------------------------------------------------------------------
 
     def issue(
-        self, user_id: int, scopes: frozenset[str], grant_id: int | None = None
+        self,
+        user_id: int,
+        scopes: frozenset[str],
+        grant_id: int | None = None,
+        previous_refresh: str | None = None,
     ) -> dict[str, object]:
         """A fresh access + refresh token pair, as the token endpoint's JSON."""
         if grant_id is None:
@@ -147,8 +165,10 @@ class TokenRegistry:
         access = ACCESS_PREFIX + secrets.token_urlsafe(32)
         refresh = REFRESH_PREFIX + secrets.token_urlsafe(32)
         ttl = self._ttl()
-        self._access[access] = AccessToken(access, user_id, scopes, grant_id, now + ttl)
-        self._refresh[refresh] = RefreshToken(refresh, user_id, scopes, grant_id)
+        self._access[access] = AccessToken(
+            access, user_id, scopes, grant_id, now + ttl, previous_refresh=previous_refresh
+        )
+        self._refresh[refresh] = RefreshToken(refresh, user_id, scopes, grant_id, access)
         return {
             "access_token": access,
             "token_type": "Bearer",
@@ -159,7 +179,7 @@ class TokenRegistry:
         }
 
     def refresh(self, token: str, scope: str | None = None) -> dict[str, object]:
-        """Rotate: the old refresh token stops working the moment the new one exists."""
+        """Rotate: the old pair dies at the new access token's first use (at once if strict)."""
         record = self._refresh.get(token)
         if record is None or not record.active:
             raise OAuthError("invalid_grant", "The refresh token is invalid, revoked or used")
@@ -169,11 +189,20 @@ class TokenRegistry:
             if not narrower <= record.scopes:
                 raise OAuthError("invalid_scope", "Cannot widen the scopes of a grant")
             scopes = narrower
-        record.active = False
-        return self.issue(record.user_id, scopes, grant_id=record.grant_id)
+        if self._strict():
+            self._revoke_pair(record)
+            return self.issue(record.user_id, scopes, grant_id=record.grant_id)
+        return self.issue(record.user_id, scopes, grant_id=record.grant_id, previous_refresh=token)
+
+    def _revoke_pair(self, refresh: RefreshToken) -> None:
+        refresh.active = False
+        paired = self._access.get(refresh.access_token)
+        if paired is not None:
+            paired.revoked = True
 
     def access(self, token: str) -> tuple[AccessToken | None, str]:
-        """The live access token for `token`, or None and why not."""
+        """The live access token for `token`, or None and why not. The first use of a
+        refreshed token revokes the pair it was refreshed from."""
         record = self._access.get(token)
         if record is None:
             return None, "The access token is invalid"
@@ -181,6 +210,11 @@ class TokenRegistry:
             return None, "The access token was revoked"
         if record.expires_at <= self.now():
             return None, "The access token expired"
+        if record.previous_refresh is not None:
+            previous = self._refresh.get(record.previous_refresh)
+            if previous is not None:
+                self._revoke_pair(previous)
+            record.previous_refresh = None
         return record, ""
 
     def revoke(self, token: str) -> bool:

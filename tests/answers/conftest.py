@@ -29,6 +29,6 @@ def asker(today: date) -> Callable[..., Asker]:
 
     def make(clock: time = time(13, 5), *, tz: ZoneInfo | None = LONDON, **fields: object) -> Asker:
         now = datetime.combine(today, clock, tzinfo=LONDON)
-        return Asker(key=KEY, tz=tz, now=now, **fields)  # type: ignore[arg-type]
+        return Asker(**{"key": KEY, **fields}, tz=tz, now=now)  # type: ignore[arg-type]
 
     return make

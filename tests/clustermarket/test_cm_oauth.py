@@ -72,7 +72,7 @@ async def test_exchange_code_gives_working_tokens(
     assert owner.id == sandbox.demo_user_id
     with pytest.raises(ReconnectRequired):
         await client.whoami("cmsa_not-a-token")
-    store.save_link(key, cm_user_id=sandbox.demo_user_id, cm_user_name="Demo", tokens=tokens)
+    await store.save_link(key, cm_user_id=sandbox.demo_user_id, cm_user_name="Demo", tokens=tokens)
     assert (await client.for_user(key).me()).id == sandbox.demo_user_id
 
     with pytest.raises(OAuthError) as caught:  # codes are single-use
@@ -94,6 +94,7 @@ async def test_refresh_rotates_the_refresh_token(
     sandbox: Sandbox, oauth: OAuthClient, linked: TokenSet
 ) -> None:
     assert linked.refresh_token is not None
+    sandbox.knobs.strict_refresh = True  # the spent refresh token dies at once
 
     new = await oauth.refresh(linked.refresh_token, scopes="kept if absent")
 
@@ -233,13 +234,13 @@ async def test_no_token_in_any_log_record_or_error(
     caplog.set_level(logging.DEBUG)
     secrets: set[str] = {DEMO_CLIENT_SECRET}
     errors: list[BaseException] = []
-    api = client.for_user(key)
+    api = client.for_user(key, kept=False)
 
     code = sandbox.issue_code(sandbox.demo_user_id, redirect_uri)
     secrets.add(code)
     tokens = await oauth.exchange_code(code)
     secrets.update({tokens.access_token, str(tokens.refresh_token)})
-    store.save_link(key, cm_user_id=sandbox.demo_user_id, cm_user_name="Demo", tokens=tokens)
+    await store.save_link(key, cm_user_id=sandbox.demo_user_id, cm_user_name="Demo", tokens=tokens)
 
     sandbox.expire_access_tokens()
     await api.accounts()  # 401, refresh, retry
@@ -256,7 +257,7 @@ async def test_no_token_in_any_log_record_or_error(
         except ClustermarketError as error:
             errors.append(error)
     narrow_key = UserKey(key.team_id, "U-narrow")
-    narrow = link(narrow_key, scopes="read_user")
+    narrow = await link(narrow_key, scopes="read_user")
     secrets.update({narrow.access_token, str(narrow.refresh_token)})
     try:
         await client.for_user(narrow_key).accounts()
@@ -268,7 +269,7 @@ async def test_no_token_in_any_log_record_or_error(
         await api.me()
     except ClustermarketError as error:
         errors.append(error)
-    broken = store.get_link(key)
+    broken = await store.get_link(key)
     assert broken is not None and broken.status == "broken"
     await oauth.revoke(refreshed.access_token)
     try:

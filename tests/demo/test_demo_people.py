@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo.session import find_person
-from bot.demo.world import PEOPLE
+from bot.demo.world import PEOPLE, find_person
 
 ZOE, MARGARET, JOSE, EMILY = PEOPLE
 

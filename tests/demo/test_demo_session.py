@@ -151,10 +151,31 @@ async def test_a_mention_is_answered_in_the_thread(session: DemoSession) -> None
     assert "in thread · only visible to you" in private
 
 
-async def test_a_direct_message_is_answered(session: DemoSession) -> None:
+async def test_a_direct_message_is_answered_in_the_dm(session: DemoSession) -> None:
     shown = await say(session, "who has the nanodrop tomorrow?")
-    assert shown.startswith("cmbot · direct message · in thread")
-    assert "NanoDrop One" in shown
+    assert shown.startswith("cmbot · direct message\n")  # in the DM itself, not a thread
+    assert "NanoDrop One" in shown and "[Share in channel]" not in shown
+
+
+async def test_a_reply_in_the_thread_follows_up(session: DemoSession) -> None:
+    session.thread_ts = None
+    assert "Ask @cmbot something in #lab first" in await say(session, ":reply and tomorrow?")
+    await say(session, "@cmbot is the nanodrop free at 3?")
+    assert "Say what to reply" in await say(session, ":reply")
+    shown = await say(session, ":reply and tomorrow?")
+    assert shown.startswith("cmbot · #lab · in thread")
+    assert "Is NanoDrop One free?" in shown and "Tomorrow 15:00–16:00" in shown
+
+
+async def test_the_tour_shows_a_follow_up_and_a_question_about_all_equipment(
+    session: DemoSession,
+) -> None:
+    shown = await say(session, ":tour")
+    assert "zoe › :reply and tomorrow?" in shown
+    assert "Is Qubit 4 Fluorometer free?" in shown and "Tomorrow 15:00–16:00" in shown
+    assert "What's free right now" in shown and "instruments free right now" in shown
+    assert "What's free in Sequencing tomorrow afternoon" in shown  # a DM follow-up
+    assert "Something went wrong" not in shown
 
 
 async def test_digest_preview_sends_nothing(session: DemoSession) -> None:
@@ -164,18 +185,18 @@ async def test_digest_preview_sends_nothing(session: DemoSession) -> None:
     assert "cmbot · direct message · preview" in shown
     assert "Your bookings ·" in shown and "GridION" in shown
     assert len(session.world.fake.calls_to("chat.postMessage")) == calls
-    assert session.world.services.store.deliveries_between(dt.date.min, dt.date.max) == []
+    assert await session.world.services.store.deliveries_between(dt.date.min, dt.date.max) == []
 
 
 async def test_switching_to_emily_shows_the_connect_flow(own_session: DemoSession) -> None:
     session = own_session
-    assert not session.linked(EMILY)
+    assert not await session.linked(EMILY)
     shown = await say(session, ":user Emily")
     assert "You are now Emily Carter" in shown
     assert "[Connect ↗]" in shown
     assert "The browser shows cmbot's page: Connected." in shown
     assert "Connected as Emily Carter" in shown
-    assert session.person == EMILY and session.linked(EMILY)
+    assert session.person == EMILY and await session.linked(EMILY)
     assert "Emily Carter" in await say(session, "/cm me")
     back = await say(session, ":user zoë")
     assert back == "» You are now Zoë Ångström (@zoe, Europe/London)."
@@ -195,6 +216,7 @@ async def test_home_tab_and_its_buttons(session: DemoSession) -> None:
 async def test_demo_help(session: DemoSession) -> None:
     shown = await say(session, ":help")
     assert "Demo commands" in shown and ":click LABEL" in shown
+    assert ":reply" in shown and ":tour" in shown
     assert "/cm bookings [WHEN]" in shown  # the bot's own help follows
 
 
@@ -217,11 +239,11 @@ async def test_click_without_a_button_and_quit(session: DemoSession) -> None:
 
 async def test_a_slow_bot_gets_a_kind_no_reply_line_not_a_hang(own_session: DemoSession) -> None:
     session = own_session
-    session.reply_timeout = 0.3
+    session.inbox.reply_timeout = 0.3
     session.world.sandbox.knobs.latency = 1.0
     shown = await say(session, "/cm labs")
     assert "No reply from cmbot within 0.3 seconds" in shown
-    session.reply_timeout = 10.0
+    session.inbox.reply_timeout = 10.0
     session.world.sandbox.knobs.latency = 0.0
     both = await say(session, "/cm me")
     assert "Your labs" in both  # the late answer, shown with the next input

@@ -8,7 +8,7 @@ digest "now" of 08:05 UTC on that day finds the seeded bookings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,9 @@ async def services(sandbox: Sandbox, fake: FakeSlack, tmp_path: Path) -> AsyncIt
         DATABASE_PATH=str(tmp_path / "cmbot.db"),
         TOKEN_ENCRYPTION_KEY=[SecretStr(Fernet.generate_key().decode())],
     )
-    built = Services.build(settings, backoff_base=0.001, backoff_cap=0.005, max_attempts=2)
+    built = await Services.build(
+        settings, busy_timeout=0.3, backoff_base=0.001, backoff_cap=0.005, max_attempts=2
+    )
     yield built
     await built.aclose()
 
@@ -66,14 +68,14 @@ def runner(services: Services) -> DigestRunner:
     return DigestRunner(services)
 
 
-Link = Callable[[Person], None]
+Link = Callable[[Person], Awaitable[None]]
 
 
 @pytest.fixture
 def link(sandbox: Sandbox, services: Services) -> Link:
     """Link a person's Slack user to their sandbox account (tokens granted directly)."""
 
-    def link_person(person: Person) -> None:
+    async def link_person(person: Person) -> None:
         grant = sandbox.grant_tokens(person.cm_user_id)
         tokens = TokenSet(
             access_token=str(grant["access_token"]),
@@ -81,27 +83,27 @@ def link(sandbox: Sandbox, services: Services) -> Link:
             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3650),
             scopes=str(grant.get("scope", "")),
         )
-        services.store.save_link(
+        await services.store.save_link(
             person.key, cm_user_id=person.cm_user_id, cm_user_name=person.name, tokens=tokens
         )
 
     return link_person
 
 
-Subscribe = Callable[..., Subscription]
+Subscribe = Callable[..., Awaitable[Subscription]]
 
 
 @pytest.fixture
 def personal(services: Services, fake: FakeSlack) -> Subscribe:
     """A personal digest for a person, in their DM, in their Slack zone."""
 
-    def subscribe(person: Person, send_time: str = "08:00", **options: Any) -> Subscription:
+    async def subscribe(person: Person, send_time: str = "08:00", **options: Any) -> Subscription:
         fields: dict[str, Any] = {
             "channel_id": fake.dm_channel_id(person.user_id),
             "timezone": person.tz,
             **options,
         }
-        return services.store.save_subscription(
+        return await services.store.save_subscription(
             kind="personal",
             team_id=TEAM,
             owner_user_id=person.user_id,
@@ -116,7 +118,7 @@ def personal(services: Services, fake: FakeSlack) -> Subscribe:
 def lab_channel(services: Services) -> Subscribe:
     """A lab digest in a channel, run by `owner`."""
 
-    def subscribe(
+    async def subscribe(
         owner: Person,
         channel_id: str = "C0STRUCT",
         lab_id: int = STRUCTURAL,
@@ -125,7 +127,7 @@ def lab_channel(services: Services) -> Subscribe:
         timezone: str = "Europe/London",
         **options: Any,
     ) -> Subscription:
-        return services.store.save_subscription(
+        return await services.store.save_subscription(
             kind="channel",
             team_id=TEAM,
             owner_user_id=owner.user_id,

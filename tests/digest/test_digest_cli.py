@@ -48,27 +48,28 @@ async def test_run_due_sends_and_prints_one_line(
 ) -> None:
     from bot.clustermarket.tokens import TokenSet
 
-    with Store(tmp_path / "cron.db", [environment]) as store:
-        grant = sandbox.grant_tokens(PRIYA.cm_user_id)
-        store.save_link(
-            PRIYA.key,
-            cm_user_id=PRIYA.cm_user_id,
-            cm_user_name="Priya",
-            tokens=TokenSet(
-                str(grant["access_token"]),
-                str(grant["refresh_token"]),
-                dt.datetime.now(dt.UTC) + dt.timedelta(days=3650),
-                str(grant["scope"]),
-            ),
-        )
-        store.save_subscription(
-            kind="personal",
-            team_id=PRIYA.key.team_id,
-            owner_user_id=PRIYA.user_id,
-            channel_id=fake.dm_channel_id(PRIYA.user_id),
-            send_time="08:00",
-            timezone="Europe/London",
-        )
+    store = await Store.open(tmp_path / "cron.db", [environment])
+    grant = sandbox.grant_tokens(PRIYA.cm_user_id)
+    await store.save_link(
+        PRIYA.key,
+        cm_user_id=PRIYA.cm_user_id,
+        cm_user_name="Priya",
+        tokens=TokenSet(
+            str(grant["access_token"]),
+            str(grant["refresh_token"]),
+            dt.datetime.now(dt.UTC) + dt.timedelta(days=3650),
+            str(grant["scope"]),
+        ),
+    )
+    await store.save_subscription(
+        kind="personal",
+        team_id=PRIYA.key.team_id,
+        owner_user_id=PRIYA.user_id,
+        channel_id=fake.dm_channel_id(PRIYA.user_id),
+        send_time="08:00",
+        timezone="Europe/London",
+    )
+    await store.aclose()
     # cron's process has its own event loop; the sandbox and the fake keep serving from ours
     code = await asyncio.to_thread(cli.run_due_command, MORNING)
     assert code == 0

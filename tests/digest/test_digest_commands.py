@@ -54,7 +54,7 @@ async def test_commands_that_need_a_link_ask_for_one(services: Services, link) -
     for intent in (DigestOn(None), ChannelDigestOn(None, "structural"), DigestStatus()):
         with pytest.raises(NotLinked):
             await digest_reply(services, intent, PRIYA.key, "C0STRUCT")
-    link(PRIYA)
+    await link(PRIYA)
     await services.store.mark_broken(PRIYA.key, "refused")
     for intent in (DigestOn(None), ChannelDigestOn(None, "structural")):
         with pytest.raises(ReconnectRequired):
@@ -71,20 +71,20 @@ async def test_turning_off_needs_no_link(services: Services) -> None:
 async def test_digest_on_pins_the_slack_zone_and_the_dm(
     services: Services, link, fake: FakeSlack
 ) -> None:
-    link(KENJI)
+    await link(KENJI)
     reply = await digest_reply(services, DigestOn(None), KENJI.key, "C0LAB")
     assert "08:00" in reply.text and "Asia/Tokyo" in reply.text
-    subscription = services.store.find_subscription(
+    subscription = await services.store.find_subscription(
         kind="personal", team_id=TEAM, owner_user_id=KENJI.user_id
     )
     assert subscription is not None
     assert subscription.channel_id == fake.dm_channel_id(KENJI.user_id)
     assert (subscription.timezone, subscription.send_time) == ("Asia/Tokyo", "08:00")
     # a new time keeps the options; "on" alone keeps the time
-    set_personal_options(services.store, KENJI.key, include_empty=True)
+    await set_personal_options(services.store, KENJI.key, include_empty=True)
     await digest_reply(services, DigestOn(dt.time(7, 15)), KENJI.key, None)
     await digest_reply(services, DigestOn(None), KENJI.key, None)
-    changed = services.store.get_subscription(subscription.id)
+    changed = await services.store.get_subscription(subscription.id)
     assert changed is not None
     assert (changed.send_time, changed.include_empty) == ("07:15", True)
 
@@ -92,17 +92,17 @@ async def test_digest_on_pins_the_slack_zone_and_the_dm(
 async def test_digest_on_says_so_when_slack_will_not_open_a_dm(
     services: Services, link, fake: FakeSlack
 ) -> None:
-    link(KENJI)
+    await link(KENJI)
     fake.fail_next("conversations.open", error="cannot_dm_bot")
     reply = await digest_reply(services, DigestOn(None), KENJI.key, None)
     assert "couldn't open a direct message" in reply.text
-    assert services.store.list_subscriptions() == []
+    assert await services.store.list_subscriptions() == []
 
 
 async def test_digest_off_and_on_again_the_same_day_does_not_send_twice(
     services: Services, link, fake: FakeSlack
 ) -> None:
-    link(PRIYA)
+    await link(PRIYA)
     runner = DigestRunner(services)
     now = dt.datetime.now(dt.UTC)
     await digest_reply(services, DigestOn(None), PRIYA.key, None)
@@ -116,26 +116,26 @@ async def test_digest_off_and_on_again_the_same_day_does_not_send_twice(
 
 
 async def test_channel_digest_must_be_set_up_in_a_channel(services: Services, link) -> None:
-    link(PRIYA)
+    await link(PRIYA)
     for where in (None, "D0PRIYA"):
         reply = await digest_reply(services, ChannelDigestOn(None, "structural"), PRIYA.key, where)
         assert "belongs in a channel" in reply.text
         reply = await digest_reply(services, ChannelDigestOff(), PRIYA.key, where)
         assert "belongs in a channel" in reply.text
-    assert services.store.list_subscriptions() == []
+    assert await services.store.list_subscriptions() == []
 
 
 async def test_channel_digest_resolves_the_lab_forgivingly_and_keeps_its_zone(
     services: Services, link, fake: FakeSlack
 ) -> None:
-    link(MARGARET)
+    await link(MARGARET)
     reply = await digest_reply(
         services, ChannelDigestOn(dt.time(7, 30), "tokio imaging"), MARGARET.key, "C0TOKYO"
     )
     text = shown(reply)
     assert "Northbridge Tokyo Imaging Centre" in text and "Asia/Tokyo" in text
     assert "07:30" in text and "<#C0TOKYO>" in text
-    subscription = services.store.find_subscription(
+    subscription = await services.store.find_subscription(
         kind="channel", team_id=TEAM, channel_id="C0TOKYO"
     )
     assert subscription is not None
@@ -147,7 +147,7 @@ async def test_channel_digest_resolves_the_lab_forgivingly_and_keeps_its_zone(
 
 
 async def test_an_ambiguous_lab_is_asked_about_with_choices(services: Services, link) -> None:
-    link(MARGARET)
+    await link(MARGARET)
     reply = await digest_reply(
         services, ChannelDigestOn(dt.time(8), "facility"), MARGARET.key, "C0LAB"
     )
@@ -159,11 +159,11 @@ async def test_an_ambiguous_lab_is_asked_about_with_choices(services: Services, 
     values = [block["accessory"]["value"] for block in reply.blocks if "accessory" in block]
     intent, _ = decode_intent(values[0])
     assert isinstance(intent, ChannelDigestOn) and intent.time == dt.time(8)
-    assert services.store.list_subscriptions() == []
+    assert await services.store.list_subscriptions() == []
 
 
 async def test_an_unknown_lab_gets_suggestions_not_a_trace(services: Services, link) -> None:
-    link(PRIYA)
+    await link(PRIYA)
     reply = await digest_reply(services, ChannelDigestOn(None, "Hogwarts"), PRIYA.key, "C0LAB")
     assert "None of your labs is called Hogwarts" in reply.text
     assert "/cm labs" in shown(reply)
@@ -172,11 +172,11 @@ async def test_an_unknown_lab_gets_suggestions_not_a_trace(services: Services, l
 async def test_clustermarket_down_gets_a_kind_answer(
     services: Services, link, sandbox: Sandbox
 ) -> None:
-    link(PRIYA)
+    await link(PRIYA)
     sandbox.faults.fail_next(2, status=503)
     reply = await digest_reply(services, ChannelDigestOn(None, "structural"), PRIYA.key, "C0LAB")
     assert "isn't answering" in reply.text
-    assert services.store.list_subscriptions() == []
+    assert await services.store.list_subscriptions() == []
 
 
 def test_a_bad_time_is_answered_kindly_before_any_digest_code() -> None:
@@ -192,10 +192,10 @@ def test_a_bad_time_is_answered_kindly_before_any_digest_code() -> None:
 async def test_status_lists_personal_and_this_channels_digest(
     services: Services, link, lab_channel, personal
 ) -> None:
-    link(PRIYA)
-    link(ZOE)
-    personal(PRIYA, include_empty=True, skip_weekends=True)
-    lab_channel(PRIYA, channel_id="C0STRUCT")
+    await link(PRIYA)
+    await link(ZOE)
+    await personal(PRIYA, include_empty=True, skip_weekends=True)
+    await lab_channel(PRIYA, channel_id="C0STRUCT")
     reply = await digest_reply(services, DigestStatus(), ZOE.key, "C0STRUCT")
     text = shown(reply)
     assert "Your daily digest* is off" in text
@@ -208,10 +208,10 @@ async def test_status_lists_personal_and_this_channels_digest(
 async def test_a_broken_link_shows_in_status_and_relinking_resumes(
     services: Services, link, lab_channel, personal, fake: FakeSlack, sandbox: Sandbox
 ) -> None:
-    link(PRIYA)
-    link(ZOE)
-    personal(PRIYA)
-    lab = lab_channel(PRIYA, channel_id="C0STRUCT")
+    await link(PRIYA)
+    await link(ZOE)
+    await personal(PRIYA)
+    lab = await lab_channel(PRIYA, channel_id="C0STRUCT")
     sandbox.revoke_user(PRIYA.cm_user_id)
     sandbox.expire_access_tokens(PRIYA.cm_user_id)
     await DigestRunner(services).run_due(dt.datetime.now(dt.UTC))
@@ -221,9 +221,9 @@ async def test_a_broken_link_shows_in_status_and_relinking_resumes(
     seen_by_owner = shown(await digest_reply(services, DigestStatus(), PRIYA.key, "C0STRUCT"))
     assert "needs renewing" in seen_by_owner
     # the owner links again: the digest resumes
-    link(PRIYA)
+    await link(PRIYA)
     await on_linked(services, PRIYA.key)
-    resumed = services.store.get_subscription(lab.id)
+    resumed = await services.store.get_subscription(lab.id)
     assert resumed is not None and resumed.status == "active"
     assert "⏸" not in shown(await digest_reply(services, DigestStatus(), ZOE.key, "C0STRUCT"))
 
@@ -231,42 +231,42 @@ async def test_a_broken_link_shows_in_status_and_relinking_resumes(
 async def test_someone_else_can_take_over_a_paused_channel_digest(
     services: Services, link, lab_channel
 ) -> None:
-    link(ZOE)
-    lab = lab_channel(PRIYA, channel_id="C0STRUCT")  # Priya never linked
+    await link(ZOE)
+    lab = await lab_channel(PRIYA, channel_id="C0STRUCT")  # Priya never linked
     await on_link_broken(services, PRIYA.key)
-    paused = services.store.get_subscription(lab.id)
+    paused = await services.store.get_subscription(lab.id)
     assert paused is not None and paused.status == "paused"
     reply = await digest_reply(services, ChannelDigestOn(None, "structural"), ZOE.key, "C0STRUCT")
     assert "You now run this channel's digest" in shown(reply)
-    taken = services.store.get_subscription(lab.id)
+    taken = await services.store.get_subscription(lab.id)
     assert taken is not None and taken.status == "active" and taken.owner_user_id == ZOE.user_id
 
 
 async def test_link_hooks_dm_once_and_skip_a_link_that_works(
     services: Services, link, lab_channel, fake: FakeSlack
 ) -> None:
-    link(PRIYA)
-    lab_channel(PRIYA, channel_id="C0STRUCT")
-    lab_channel(PRIYA, channel_id="C0OTHER", lab_name="Another Lab")
+    await link(PRIYA)
+    await lab_channel(PRIYA, channel_id="C0STRUCT")
+    await lab_channel(PRIYA, channel_id="C0OTHER", lab_name="Another Lab")
     await on_link_broken(services, PRIYA.key)  # the link works: nothing happens
-    assert all(s.status == "active" for s in services.store.list_subscriptions())
-    services.store.delete_link(PRIYA.key)
+    assert all(s.status == "active" for s in await services.store.list_subscriptions())
+    await services.store.delete_link(PRIYA.key)
     await on_link_broken(services, PRIYA.key, reason="disconnected")
     await on_link_broken(services, PRIYA.key, reason="disconnected")
     notices = fake.messages_in(PRIYA.user_id)
     assert len(notices) == 1
     assert "2 channel digests are paused because you disconnected" in notices[0].text
-    assert all(s.status == "paused" for s in services.store.list_subscriptions())
+    assert all(s.status == "paused" for s in await services.store.list_subscriptions())
 
 
 async def test_home_summary_and_options(services: Services, link, lab_channel, personal) -> None:
-    assert digest_summary(services.store, PRIYA.key).personal is False
-    assert set_personal_options(services.store, PRIYA.key, include_empty=True) is None
-    personal(PRIYA, "07:45")
-    lab_channel(PRIYA)
-    set_personal_options(services.store, PRIYA.key, include_empty=True)
-    set_personal_options(services.store, PRIYA.key, skip_weekends=True)
-    summary = digest_summary(services.store, PRIYA.key)
+    assert (await digest_summary(services.store, PRIYA.key)).personal is False
+    assert await set_personal_options(services.store, PRIYA.key, include_empty=True) is None
+    await personal(PRIYA, "07:45")
+    await lab_channel(PRIYA)
+    await set_personal_options(services.store, PRIYA.key, include_empty=True)
+    await set_personal_options(services.store, PRIYA.key, skip_weekends=True)
+    summary = await digest_summary(services.store, PRIYA.key)
     assert (summary.personal, summary.time, summary.include_empty, summary.skip_weekends) == (
         True,
         dt.time(7, 45),
@@ -282,10 +282,10 @@ async def test_home_summary_and_options(services: Services, link, lab_channel, p
 
 
 async def test_status_says_why_a_personal_digest_waits(services: Services, link, personal) -> None:
-    personal(ZOE)  # subscribed, then disconnected
+    await personal(ZOE)  # subscribed, then disconnected
     text = shown(await digest_reply(services, DigestStatus(), ZOE.key, None))
     assert "you are not connected to Clustermarket" in text
-    link(ZOE)
+    await link(ZOE)
     await services.store.mark_broken(ZOE.key, "refused")
     text = shown(await digest_reply(services, DigestStatus(), ZOE.key, None))
     assert "needs renewing" in text
@@ -294,9 +294,9 @@ async def test_status_says_why_a_personal_digest_waits(services: Services, link,
 async def test_a_pause_notice_that_cannot_be_delivered_still_pauses(
     services: Services, lab_channel, fake: FakeSlack
 ) -> None:
-    lab = lab_channel(PRIYA)  # never linked
+    lab = await lab_channel(PRIYA)  # never linked
     fake.fail_next("conversations.open", error="user_not_found")
     await on_link_broken(services, PRIYA.key)
-    paused = services.store.get_subscription(lab.id)
+    paused = await services.store.get_subscription(lab.id)
     assert paused is not None and paused.status == "paused"
     assert fake.messages_in(PRIYA.user_id) == []

@@ -238,3 +238,52 @@ def test_home_buttons_carry_the_state_they_set() -> None:
         "cm_digest_skip_weekends": "on",
         "cm_digest_turn_off": "off",
     }
+
+
+def test_instruments_out_of_service_are_named_with_their_status() -> None:
+    from bot.clustermarket.listing import Listing, Skipped
+    from bot.clustermarket.models import EquipmentSummary
+
+    equipment = [
+        EquipmentSummary(id=4105, name="NanoDrop One", availability_status="Available"),
+        EquipmentSummary(id=4121, name="Optima XPN-100", availability_status="Under Maintenance"),
+        EquipmentSummary(id=4107, name="Centrifuge", availability_status="out_of_order"),
+    ]
+    booked = Listing(
+        [
+            booking(at(25, 9), at(25, 10), id=1),
+            booking(at(25, 11), at(25, 12), id=2, equipment=(4107, "Centrifuge")),
+        ],
+        skipped=[Skipped("page 1, item 3", "start_time unreadable")],
+    )
+    lab = channel_digest(booked, LAB, "Genomics", DAY, LONDON, equipment=equipment)
+    assert [(i.name, i.out_of_service) for i in lab.instruments] == [
+        ("Centrifuge", "out_of_order"),
+        ("NanoDrop One", None),
+        ("Optima XPN-100", "Under Maintenance"),  # nothing booked, listed for its status
+    ]
+    assert lab.booking_count == 2 and not lab.empty and lab.unread == 1
+    text = check(channel_digest_message(lab, owner_user_id="U1"))
+    assert "🛠 Under Maintenance" in text and "⛔ Out of order" in text
+    assert "Nothing booked." in text and "2 bookings on 2 instruments" in text
+    assert "1 booking could not be read" in text
+
+    mine = personal_digest(booked, ME, DAY, LONDON, equipment=equipment)
+    assert mine.unread == 1 and mine.out_of_service == {
+        4121: "Under Maintenance",
+        4107: "out_of_order",
+    }
+    personal = json.dumps(personal_digest_message(mine).blocks, ensure_ascii=False)
+    assert "⛔ Out of order" in personal and "could not be read" in personal
+
+
+def test_own_bookings_are_found_by_name_when_the_server_gives_no_id() -> None:
+    named = Booking(
+        id=9,
+        status="approved",
+        start_time=at(25, 9),
+        end_time=at(25, 10),
+        requester=Person(name="Zoë  Ångström"),
+    )
+    assert personal_digest([named], ME, DAY, LONDON, cm_user_name="zoë ångström").bookings
+    assert not personal_digest([named], ME, DAY, LONDON).bookings

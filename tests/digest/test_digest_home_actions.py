@@ -55,21 +55,21 @@ async def click(app: AsyncApp, action_id: str, value: str, user_id: str) -> int:
 async def test_home_buttons_change_the_digest_and_republish(
     services: Services, link, fake: FakeSlack
 ) -> None:
-    link(PRIYA)
+    await link(PRIYA)
     app = bolt(services)
     assert await click(app, DIGEST_TURN_ON, "on", PRIYA.user_id) == 200
-    summary = digest_summary(services.store, PRIYA.key)
+    summary = await digest_summary(services.store, PRIYA.key)
     assert summary.personal and not summary.include_empty
     assert PRIYA.user_id in fake.home_views
     await click(app, DIGEST_INCLUDE_EMPTY, "on", PRIYA.user_id)
     await click(app, DIGEST_INCLUDE_EMPTY, "on", PRIYA.user_id)  # a double click sets, not flips
     await click(app, DIGEST_SKIP_WEEKENDS, "on", PRIYA.user_id)
-    summary = digest_summary(services.store, PRIYA.key)
+    summary = await digest_summary(services.store, PRIYA.key)
     assert summary.include_empty and summary.skip_weekends
     await click(app, DIGEST_SKIP_WEEKENDS, "off", PRIYA.user_id)
-    assert not digest_summary(services.store, PRIYA.key).skip_weekends
+    assert not (await digest_summary(services.store, PRIYA.key)).skip_weekends
     await click(app, DIGEST_TURN_OFF, "off", PRIYA.user_id)
-    assert not digest_summary(services.store, PRIYA.key).personal
+    assert not (await digest_summary(services.store, PRIYA.key)).personal
     assert len(fake.calls_to("views.publish")) == 6
 
 
@@ -78,5 +78,5 @@ async def test_turning_on_without_a_link_only_refreshes_the_home(
 ) -> None:
     app = bolt(services)
     assert await click(app, DIGEST_TURN_ON, "on", PRIYA.user_id) == 200
-    assert not digest_summary(services.store, PRIYA.key).personal
+    assert not (await digest_summary(services.store, PRIYA.key)).personal
     assert PRIYA.user_id in fake.home_views

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot.digest.runner import DigestReport
+from bot.digest.plans import DigestReport
 from bot.digest.scheduler import DigestScheduler, seconds_to_next_tick
 
 JUST_BEFORE = dt.datetime(2026, 3, 25, 7, 59, 59, 980000, tzinfo=dt.UTC)

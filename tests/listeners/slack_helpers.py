@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.demo.world import PEOPLE, Person, World
+from bot.fake_slack import Message
 
 ZOE, MARGARET, JOSE, EMILY = PEOPLE
 
@@ -68,3 +69,22 @@ def words(reply: dict[str, Any]) -> str:
 
     walk(reply.get("blocks", []))
     return "\n".join(found)
+
+
+def bot_replies(world: World, channel: str, thread_ts: str) -> list[Message]:
+    """The bot's messages in a thread (answers to a mention or DM)."""
+    return [
+        message
+        for message in world.fake.messages_in(channel)
+        if message.bot_id and message.thread_ts == thread_ts
+    ]
+
+
+def dm_replies(world: World, channel: str, after_ts: str) -> list[Message]:
+    """The bot's messages in a DM, in the DM itself (not a thread), after the message at
+    `after_ts`: a DM reads like a chat."""
+    messages = world.fake.messages_in(channel)
+    asked = next(index for index, message in enumerate(messages) if message.ts == after_ts)
+    return [
+        message for message in messages[asked + 1 :] if message.bot_id and message.thread_ts is None
+    ]

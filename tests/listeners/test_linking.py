@@ -27,7 +27,7 @@ async def test_connect_links_and_dms_connected_as(world: World) -> None:
 
     assert page.status_code == 200
     assert "Zoë Ångström" in page.text
-    link = world.services.store.get_link(KEY)
+    link = await world.services.store.get_link(KEY)
     assert link is not None and link.cm_user_id == ZOE.cm_user_id
     dm = await world.fake.wait_for(lambda: world.fake.messages_in(ZOE.user_id))
     assert "Zoë Ångström" in dm[0].text
@@ -37,7 +37,7 @@ async def test_denied_consent_changes_nothing(world: World) -> None:
     page = await world.link(ZOE, approve=False)
     assert page.status_code == 200
     assert "nothing changed" in page.text
-    assert world.services.store.get_link(KEY) is None
+    assert await world.services.store.get_link(KEY) is None
     assert world.fake.messages_in(ZOE.user_id) == []
 
 
@@ -54,13 +54,13 @@ async def test_reused_state_is_refused_and_changes_nothing(world: World) -> None
     callback = await _authorize_redirect(world)
     first = await world.browser.get(callback)
     assert first.status_code == 200
-    world.services.store.delete_link(KEY)
+    await world.services.store.delete_link(KEY)
 
     again = await world.browser.get(callback)
 
     assert again.status_code == 400
     assert "already used" in again.text
-    assert world.services.store.get_link(KEY) is None
+    assert await world.services.store.get_link(KEY) is None
 
 
 async def test_unknown_state_is_refused(world: World) -> None:
@@ -70,7 +70,7 @@ async def test_unknown_state_is_refused(world: World) -> None:
     page = await world.browser.get(forged)
     assert page.status_code == 400
     assert "one of ours" in page.text
-    assert world.services.store.get_link(KEY) is None
+    assert await world.services.store.get_link(KEY) is None
 
 
 async def test_expired_state_is_refused(world: World) -> None:
@@ -79,7 +79,7 @@ async def test_expired_state_is_refused(world: World) -> None:
         page = await world.browser.get(callback)
     assert page.status_code == 400
     assert "10 minutes" in page.text
-    assert world.services.store.get_link(KEY) is None
+    assert await world.services.store.get_link(KEY) is None
 
 
 async def test_failed_code_exchange_is_refused(world: World) -> None:
@@ -89,7 +89,7 @@ async def test_failed_code_exchange_is_refused(world: World) -> None:
     page = await world.browser.get(bad)
     assert page.status_code == 502
     assert "nothing was connected" in page.text
-    assert world.services.store.get_link(KEY) is None
+    assert await world.services.store.get_link(KEY) is None
 
 
 async def test_callback_without_state_is_incomplete(world: World) -> None:
@@ -110,7 +110,7 @@ async def test_connect_link_still_works_an_hour_later(world: World) -> None:
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=1), tick=True):
         page = await world.follow_connect_link(url, ZOE)
     assert page.status_code == 200
-    assert world.services.store.get_link(KEY) is not None
+    assert await world.services.store.get_link(KEY) is not None
 
 
 # Month ends, both DST changes (London and New York), a weekend and a leap day: the sandbox is
@@ -156,7 +156,7 @@ async def test_disconnect_revokes_and_forgets(world: World) -> None:
     reply = await ask(world, "disconnect")
 
     assert "Disconnected" in words(reply)
-    assert world.services.store.get_link(KEY) is None
+    assert await world.services.store.get_link(KEY) is None
     assert world.sandbox.stats.revocations > revocations
     again = await ask(world, "disconnect")
     assert "weren't connected" in words(again)
@@ -164,7 +164,7 @@ async def test_disconnect_revokes_and_forgets(world: World) -> None:
 
 async def test_tokens_are_not_in_the_database_file(world: World) -> None:
     await world.link(ZOE)
-    link = world.services.store.get_link(KEY)
+    link = await world.services.store.get_link(KEY)
     assert link is not None
     database = Path(world.settings.DATABASE_PATH)
     raw = b"".join(
@@ -190,3 +190,57 @@ async def test_no_code_state_or_ticket_reaches_the_logs(
     assert query["code"][0] not in logged
     assert query["state"][0] not in logged
     assert "ticket=" not in logged
+
+
+async def test_every_connect_link_carries_pkce_and_the_callback_proves_it(world: World) -> None:
+    await world.slack.command("connect", user_id=ZOE.user_id)
+    url = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
+    start = await world.browser.get(url)
+    query = parse_qs(urlsplit(start.headers["location"]).query)
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
+    callback = await submit_authorize_page(world.browser, start.headers["location"], 15001)
+    page = await world.browser.get(callback)
+    assert page.status_code == 200 and "Connected" in page.text
+    assert world.sandbox.stats.grants["authorization_code"] == 1  # the sandbox checked S256
+
+
+async def test_disconnect_says_whether_clustermarket_confirmed_the_revocation(
+    linked: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    confirmed = words(await ask(linked, "disconnect"))
+    assert "Clustermarket confirmed" in confirmed
+    assert linked.sandbox.stats.revocations >= 1
+    await linked.link(ZOE)
+    oauth = linked.services.clustermarket.oauth
+    monkeypatch.setattr(oauth, "revoke_endpoint", linked.sandbox.oauth_url + "/oauth/nowhere")
+    unconfirmed = words(await ask(linked, "disconnect"))
+    assert "did not confirm" in unconfirmed and "authorised applications" in unconfirmed
+    assert await linked.services.store.get_link(KEY) is None  # deleted here all the same
+    assert "weren't connected" in words(await ask(linked, "disconnect"))
+
+
+async def test_a_details_button_with_a_stale_value_is_said_to_be_out_of_date(
+    linked: World,
+) -> None:
+    reply = await ask(linked, "bookings today")
+    button = find_button(reply, "cm_booking")
+    answer = await linked.slack.action(button["action_id"], "not-a-booking", user_id=ZOE.user_id)
+    assert answer.status_code == 200
+    said = await linked.fake.wait_for(lambda: linked.fake.responses[-1].body)
+    assert "out of date" in words(said)
+
+
+def test_the_pkce_verifier_waits_with_the_state_and_the_resume_comes_back_as_it_was(
+    tmp_path: Path,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from bot.store import Store
+
+    with Store(tmp_path / "states.db", [Fernet.generate_key().decode()]) as store:
+        state = store.states.create(KEY, resume={"intent": "bookings"}, code_verifier="verifier")
+        claim = store.states.consume(state)
+        assert (claim.resume, claim.code_verifier) == ({"intent": "bookings"}, "verifier")
+        bare = store.states.create(KEY, resume=None, code_verifier="another")
+        claim = store.states.consume(bare)
+        assert (claim.resume, claim.code_verifier) == (None, "another")

@@ -1,11 +1,12 @@
-"""Mentions and DMs answered in the thread: privacy in channels, no loops, no doubles."""
+"""Mentions answered in their thread and DMs in the DM: privacy in channels, no loops, no
+doubles."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from slack_helpers import EMILY, ZOE
+from slack_helpers import EMILY, ZOE, bot_replies, dm_replies
 
 from bot.demo.world import World
 from bot.fake_slack import Message
@@ -17,17 +18,16 @@ def last_event(world: World) -> dict[str, Any]:
     return event
 
 
-def bot_replies(world: World, channel: str, thread_ts: str) -> list[Message]:
-    return [
-        message
-        for message in world.fake.messages_in(channel)
-        if message.bot_id and message.thread_ts == thread_ts
-    ]
-
-
 async def reply_in_thread(world: World, channel: str) -> Message:
     thread_ts = last_event(world)["ts"]
     found = await world.fake.wait_for(lambda: bot_replies(world, channel, thread_ts))
+    return found[0]
+
+
+async def reply_in_dm(world: World, person_id: str = ZOE.user_id) -> Message:
+    dm = world.fake.dm_channel_id(person_id)
+    asked_ts = last_event(world)["ts"]
+    found = await world.fake.wait_for(lambda: dm_replies(world, dm, asked_ts))
     return found[0]
 
 
@@ -69,11 +69,23 @@ async def test_my_bookings_in_a_channel_is_answered_to_me_alone(linked: World) -
     assert "GridION" in text_of(answer)
 
 
-async def test_direct_message_is_answered_in_its_thread(linked: World) -> None:
+async def test_direct_message_is_answered_in_the_dm_like_a_chat(linked: World) -> None:
     await linked.slack.direct_message("who has the nanodrop today?", user_id=ZOE.user_id)
-    dm = linked.fake.dm_channel_id(ZOE.user_id)
-    answer = await reply_in_thread(linked, dm)
+    answer = await reply_in_dm(linked)
+    assert answer.thread_ts is None and answer.ephemeral_for is None
     assert "NanoDrop One" in text_of(answer)
+    assert "Share in channel" not in text_of(answer)  # nothing to share a DM into
+    assert "cm_share" not in text_of(answer)
+
+
+async def test_a_reply_in_a_dm_thread_is_answered_in_that_thread(linked: World) -> None:
+    dm = linked.fake.dm_channel_id(ZOE.user_id)
+    await linked.slack.direct_message("help", user_id=ZOE.user_id)
+    root = last_event(linked)["ts"]
+    await reply_in_dm(linked)
+    await linked.slack.direct_message("who's on the nanodrop?", user_id=ZOE.user_id, thread_ts=root)
+    found = await linked.fake.wait_for(lambda: bot_replies(linked, dm, root))
+    assert "NanoDrop One" in text_of(found[0])
 
 
 async def test_not_linked_gets_a_private_connect_button_then_the_answer(world: World) -> None:
@@ -111,7 +123,7 @@ async def test_bots_edits_and_deletions_are_ignored(linked: World) -> None:
         response = await linked.slack.event(event)
         assert response.status_code == 200
     await linked.slack.direct_message("help", user_id=ZOE.user_id)  # a real one, to wait on
-    await reply_in_thread(linked, linked.fake.dm_channel_id(ZOE.user_id))
+    await reply_in_dm(linked)
     posted = [call for call in linked.fake.calls[calls:] if call.method.startswith("chat.")]
     assert len(posted) == 1
 
@@ -122,7 +134,7 @@ async def test_a_slack_retry_is_not_answered_twice(linked: World) -> None:
     retry = await linked.slack.retry_last_event(retry_num=1)
     assert retry.status_code == 200
     await linked.slack.direct_message("help", user_id=ZOE.user_id)  # a later event, to wait on
-    await reply_in_thread(linked, linked.fake.dm_channel_id(ZOE.user_id))
+    await reply_in_dm(linked)
     thread = json.loads(linked.slack.last_event_body or b"{}")
     assert thread
     answers = [

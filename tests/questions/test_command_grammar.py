@@ -74,10 +74,10 @@ TODAY = When()
             "free confocal tomorrow afternoon",
             Free("confocal", When(day="tomorrow", part="afternoon")),
         ),
-        ("free Bio-Rad C1000 at 3pm", Free("Bio-Rad C1000", When(at=dt.time(15)))),
+        ("free Bio-Rad C1000 at 3pm", Free("Bio-Rad C1000", When("soonest", at=dt.time(15)))),
         (
             "free centrifuge 5 from 2 to 4",
-            Free("centrifuge 5", When(at=dt.time(14), until=dt.time(16))),
+            Free("centrifuge 5", When("soonest", at=dt.time(14), until=dt.time(16))),
         ),
         ("digest", DigestStatus()),
         ("digest status", DigestStatus()),

@@ -31,6 +31,23 @@ from bot.questions.commands import (
     Unknown,
     parse_command,
 )
+from bot.questions.intents import (
+    BookedHours,
+    Clarify,
+    EquipmentFact,
+    MyHours,
+    MyNextBooking,
+    NextFree,
+    Option,
+    RemindOff,
+    RemindOn,
+    RemindStatus,
+    Unwatch,
+    Watch,
+    WatchList,
+    WhatIsFree,
+    WhoIsOn,
+)
 from bot.questions.when import When
 
 EVERY_INTENT: list[Intent] = [
@@ -64,6 +81,47 @@ EVERY_INTENT: list[Intent] = [
     ChannelDigestOff(),
     Unknown("bokings tomorow", "Did you mean `/cm bookings tomorrow`?"),
     Unknown("", None),
+    Unknown(
+        "novaseq",
+        "Try: is the novaseq free today? or what's booked on the novaseq today?",
+        (
+            Option("is the novaseq free today?", Free("novaseq", When())),
+            Option("what's booked on the novaseq today?", Schedule("novaseq", When())),
+        ),
+    ),
+    WhatIsFree(When(day="now")),
+    WhatIsFree(When(day="soonest", part="afternoon"), group="Imaging"),
+    WhatIsFree(When(day="this_weekend"), lab="Genomics Core Facility"),
+    NextFree("NovaSeq"),
+    NextFree("NovaSeq", When(day="tomorrow", at=dt.time(9)), minutes=120),
+    MyNextBooking(),
+    WhoIsOn("Zeiss LSM 980"),
+    BookedHours("confocal", When(day="last_weekday", weekday=1)),
+    MyHours(When(day="this_month")),
+    MyHours(When(day="last_week")),
+    EquipmentFact("NanoDrop", "room"),
+    EquipmentFact("NanoDrop", "contact"),
+    EquipmentFact("NanoDrop", "group"),
+    RemindStatus(),
+    RemindOn(None),
+    RemindOn(45),
+    RemindOff(),
+    WatchList(),
+    Watch("NovaSeq"),
+    Unwatch("“NovaSeq” <&>"),
+    Clarify(
+        "is the novaseq free 4/12?",
+        "By 4/12, do you mean 4 December or 12 April?",
+        (
+            Option("4 Dec", Free("novaseq", When(day="month_day", month=12, day_of_month=4))),
+            Option("12 Apr", Free("novaseq", When(day="month_day", month=4, day_of_month=12))),
+        ),
+    ),
+    Free("x", When(day="later", minutes=90)),
+    Free("x", When(day="in_days", days=14, at=dt.time(9))),
+    Free("x", When(day="month_day", day_of_month=31)),
+    Schedule("x", When(day="next_weekday", weekday=6, part="evening")),
+    Bookings(When(day="date", date=dt.date(2027, 1, 5), at=dt.time(22), until=dt.time(2))),
 ]
 
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from bot.questions.commands import Intent, Unknown, parse_command
 from bot.questions.matching import Candidate, match_name
-from bot.questions.when import When, parse_when, resolve
+from bot.questions.timewords import parse_when
+from bot.questions.when import When, resolve
 
 ZONES = [
     ZoneInfo(name)

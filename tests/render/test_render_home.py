@@ -114,3 +114,9 @@ def test_a_booking_with_nothing_known() -> None:
     dumped = json.dumps(built, ensure_ascii=False)
     assert "*time not set*  Equipment" in dumped
     assert "digest is *on*." in dumped
+
+
+def test_unread_bookings_are_said_under_the_next_ones() -> None:
+    said = json.dumps(view(unread=2), ensure_ascii=False)
+    assert "2 bookings could not be read" in said
+    assert "could not be read" not in json.dumps(view(), ensure_ascii=False)

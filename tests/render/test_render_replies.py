@@ -31,7 +31,6 @@ from bot.clustermarket.errors import (
 )
 from bot.clustermarket.models import (
     Booking,
-    Category,
     Equipment,
     EquipmentSummary,
     Ref,
@@ -230,7 +229,7 @@ def test_busy_now_says_who_until_when_then_the_free_slots() -> None:
     )
     reply = free_reply(NANODROP, facts, LONDON, ctx_for(intent))
     dumped = check(reply)
-    assert "⛔ *Busy now* — <mailto:jose.nunez@northbridge.ac.uk|José Núñez> until 13:30." in dumped
+    assert "🔴 *Busy now* — <mailto:jose.nunez@northbridge.ac.uk|José Núñez> until 13:30." in dumped
     assert "Free again from 14:30." in dumped
     assert "•  14:30–15:00  (30 min)" in dumped and "•  21:00–00:00  (3 h)" in dumped
     assert "mailto" not in reply.text and "José Núñez until 13:30" in reply.text
@@ -333,7 +332,7 @@ def test_equipment_details() -> None:
         room="G.12 QC Lab",
         manufacturer="Thermo Fisher Scientific",
         model="NanoDrop One",
-        category=Category(name="Analytical Instruments"),
+        category="Analytical Instruments",
         lab=Ref(id=104, name="Genomics Core Facility"),
         description="Microvolume UV-Vis spectrophotometer. <b>30-minute</b> slots & more.",
         city="London",
@@ -347,7 +346,7 @@ def test_equipment_details() -> None:
         "*Room*\nG.12 QC Lab",
         "*Manufacturer / model*\nThermo Fisher Scientific NanoDrop One",
         "*Category*\nAnalytical Instruments",
-        "*Availability*\n🟢 Available",
+        "*Availability*\n☑️ In service",
         "*Contact*\nJosé Núñez",
     ]
     assert "&lt;b&gt;30-minute&lt;/b&gt; slots &amp; more." in dumped

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from bot.clustermarket.models import Person
 from bot.render.limits import clip, clip_lines, clip_mrkdwn, text_length
 from bot.render.text import (
-    availability_badge,
     category_label,
     date_text,
     duration,
@@ -156,13 +155,6 @@ def test_status_badges(status: str | None, badge: str | None) -> None:
 )
 def test_categories(category: str | None, label: str | None) -> None:
     assert category_label(category) == label
-
-
-def test_availability() -> None:
-    assert availability_badge("Available") == "🟢 Available"
-    assert availability_badge("Under Maintenance") == "🛠 Under Maintenance"
-    assert availability_badge("Out of order") == "🔴 Out of order"
-    assert availability_badge(None) is None
 
 
 def test_people_and_money() -> None:

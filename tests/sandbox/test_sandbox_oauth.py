@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -200,27 +201,61 @@ async def test_token_endpoint_errors(http: httpx.AsyncClient) -> None:
         assert response.json()["error_description"]
 
 
-async def test_refresh_rotates_and_old_refresh_token_dies(
+async def test_refresh_rotates_and_the_old_pair_dies_at_the_new_tokens_first_use(
     sandbox: Sandbox, http: httpx.AsyncClient
 ) -> None:
+    """Doorkeeper's refresh_token_revoked_on_use: a lost answer can be asked for again."""
     first = sandbox.grant_tokens(sandbox.demo_user_id)
-    response = await http.post(
-        "/oauth/token",
-        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
-        auth=(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
-    )
+    response = await refresh(http, str(first["refresh_token"]))
     assert response.status_code == 200
     second = response.json()
     assert second["refresh_token"] != first["refresh_token"]
     assert second["access_token"] != first["access_token"]
     assert sandbox.stats.grants["refresh_token"] == 1
 
+    again = await refresh(http, str(first["refresh_token"]))  # as if the answer was lost
+    assert again.status_code == 200
+    third = again.json()
+    assert (await me(http, str(first["access_token"]))).status_code == 200  # not yet used
+    assert (await me(http, third["access_token"])).status_code == 200  # first use of the new
     reuse = await refresh(http, str(first["refresh_token"]))
     assert reuse.status_code == 400
     assert reuse.json()["error"] == "invalid_grant"
+    assert (await me(http, str(first["access_token"]))).status_code == 401  # its pair died too
+    assert (await refresh(http, third["refresh_token"])).status_code == 200
+
+
+async def test_strict_refresh_kills_the_old_pair_at_once(
+    sandbox: Sandbox, http: httpx.AsyncClient
+) -> None:
+    sandbox.knobs.strict_refresh = True
+    first = sandbox.grant_tokens(sandbox.demo_user_id)
+    second = (await refresh(http, str(first["refresh_token"]))).json()
+    reuse = await refresh(http, str(first["refresh_token"]))
+    assert reuse.status_code == 400
+    assert reuse.json()["error"] == "invalid_grant"
+    assert (await me(http, str(first["access_token"]))).status_code == 401
     assert (await me(http, second["access_token"])).status_code == 200
-    third = await refresh(http, second["refresh_token"])
-    assert third.status_code == 200
+    assert (await refresh(http, second["refresh_token"])).status_code == 200
+
+
+async def test_the_token_endpoint_can_answer_late_after_doing_its_work(
+    sandbox: Sandbox, http: httpx.AsyncClient
+) -> None:
+    sandbox.knobs.token_latency = 0.3
+    first = sandbox.grant_tokens(sandbox.demo_user_id)
+    with pytest.raises(httpx.ReadTimeout):
+        await http.post(
+            "/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+            auth=(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+            timeout=0.05,
+        )
+    for _ in range(100):  # rotated, though nobody heard the answer
+        if sandbox.stats.grants["refresh_token"] == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert sandbox.stats.grants["refresh_token"] == 1
 
 
 async def test_expired_access_token_refreshes(sandbox: Sandbox, http: httpx.AsyncClient) -> None:

@@ -57,7 +57,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         who = clicker(body)
         if who is not None:
             on = text_at(action, "value") == TOGGLE_ON
-            set_personal_options(services.store, who[0], include_empty=on)
+            await set_personal_options(services.store, who[0], include_empty=on)
             await conversation.publish_home(who[0])
 
     async def skip_weekends(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -65,7 +65,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         who = clicker(body)
         if who is not None:
             on = text_at(action, "value") == TOGGLE_ON
-            set_personal_options(services.store, who[0], skip_weekends=on)
+            await set_personal_options(services.store, who[0], skip_weekends=on)
             await conversation.publish_home(who[0])
 
     app.action(DIGEST_TURN_ON)(turn_on)

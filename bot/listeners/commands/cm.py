@@ -10,13 +10,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.clustermarket.tokens import UserKey
 from bot.conversation import Asked, Conversation
 from bot.listeners.payloads import text_at
-from bot.questions.commands import parse_command
 from bot.slack_posts import respond
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
+    session = conversation.services.slack_session
+
     async def answer_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         await ack()
         team_id, user_id = text_at(command, "team_id"), text_at(command, "user_id")
@@ -24,9 +25,8 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         if team_id is None or user_id is None or response_url is None:
             logger.warning("a slash command without its team, user or response_url: ignored")
             return
-        intent = parse_command(text_at(command, "text") or "", command=conversation.command)
         asked = Asked(key=UserKey(team_id, user_id), channel_id=text_at(command, "channel_id"))
-        reply = await conversation.reply(intent, asked)
-        await respond(response_url, reply)
+        reply = await conversation.answer_command(text_at(command, "text") or "", asked)
+        await respond(session, response_url, reply)
 
     app.command(conversation.command)(answer_command)

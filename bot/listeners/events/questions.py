@@ -1,9 +1,11 @@
-"""Questions in words: mentions in channels and direct messages, answered in the thread.
+"""Questions in words: mentions in channels, answered in their thread, and direct messages,
+answered in the DM itself, like a chat (in a thread only when the person wrote in one).
 
 No loops and no doubles: messages from bots (this one included), edits and deletions are
 ignored, and an event Slack delivers again (X-Slack-Retry-Num) after we already took it is
 not answered twice. A channel sees an answer without emails, notes or costs; "my bookings",
-prompts and questions back go to the asker alone.
+prompts and questions back go to the asker alone. A mention in a thread follows up on what
+the thread was about ("@cmbot and tomorrow?"), as does any message in a DM.
 
 No silence either: when Clustermarket is slow the asker first hears "still working…" (a
 note only they see in a channel; a message in the DM that the answer then replaces), and
@@ -43,7 +45,7 @@ def is_from_a_person(event: dict[str, Any]) -> bool:
 
 
 @dataclass
-class Thread:
+class Place:
     """Where a question was asked, and the slow note posted there, if any."""
 
     slack: AsyncWebClient
@@ -91,34 +93,38 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     async def _answer(
         event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, *, in_channel: bool
     ) -> None:
+        """A mention is answered in its thread; a DM in the DM itself, unless written in one."""
         if not is_from_a_person(event):
             return
         event_id = text_at(body, "event_id") or ""
-        if not conversation.first_sight(event_id):
+        team_id = text_at(body, "team_id") or text_at(event, "team") or ""
+        if not await conversation.first_sight(team_id, event_id):
             logger.info("event %s already answered; ignoring Slack's retry", event_id[:40])
             return
         user, channel = event["user"], event["channel"]
-        thread_ts = text_at(event, "thread_ts") or text_at(event, "ts")
-        team_id = text_at(body, "team_id") or text_at(event, "team") or ""
+        thread_ts = text_at(event, "thread_ts")
+        if in_channel:
+            thread_ts = thread_ts or text_at(event, "ts")
         asked = Asked(
             key=UserKey(team_id, user),
             channel_id=channel,
             thread_ts=thread_ts,
             audience="channel" if in_channel else "private",
+            direct=not in_channel,
             deadline=conversation.late_answer_limit,
         )
-        thread = Thread(conversation.services.slack, channel, user, thread_ts, in_channel)
+        place = Place(context.client, channel, user, thread_ts, in_channel)
         try:
             async with asyncio.timeout(conversation.late_answer_limit):
                 said = await with_note(
                     conversation.answer_words(event["text"], asked, context.bot_user_id),
                     note_after=conversation.slow_note_after,
-                    note=lambda: thread.note_slow(conversation.command),
+                    note=lambda: place.note_slow(conversation.command),
                 )
         except TimeoutError:
             logger.warning("a question in words took over %.0f s", conversation.late_answer_limit)
             said = Said(error_reply("slow", conversation.command), visible=not in_channel)
-        await thread.answer(said)
+        await place.answer(said)
 
     async def is_direct_message(event: dict[str, Any]) -> bool:
         return event.get("channel_type") == "im"

@@ -1,0 +1,64 @@
+"""The bot in child processes, as the benchmarks run it: old code or new, its settings, its
+memory.
+
+"old" in a benchmark is this repository at a commit, exported with `git archive` into a
+temporary folder and run from there as a child process, so no old code path has to stay in
+the bot to be compared.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.fake_slack import FakeSlack
+from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE_ISSUE_12 = "91483e4"
+"""main before the work of issue 12 (500 people at once)."""
+
+
+@contextmanager
+def old_tree(ref: str) -> Iterator[Path]:
+    """The repository at `ref`, exported into a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="cmbot-old-") as folder:
+        archive = subprocess.run(  # noqa: S603 - git, a fixed argument list
+            ["git", "-C", str(ROOT), "archive", ref],  # noqa: S607
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)  # noqa: S603, S607
+        yield Path(folder)
+
+
+def memory_mib(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) of a running process, in MiB."""
+    fields: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) / 1024
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+def child_env(
+    fake: FakeSlack, sandbox: Sandbox, database: Path, key: str, tree: Path = ROOT
+) -> dict[str, str]:
+    """Settings for a bot child (code from `tree`) between this fake Slack and sandbox."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_API_URL": fake.api_url,
+        "CLUSTERMARKET_API_URL": sandbox.api_url,
+        "CLUSTERMARKET_OAUTH_URL": sandbox.oauth_url,
+        "CLUSTERMARKET_CLIENT_ID": DEMO_CLIENT_ID,
+        "CLUSTERMARKET_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        "DATABASE_PATH": str(database),
+        "TOKEN_ENCRYPTION_KEY": key,
+    }

@@ -1,0 +1,339 @@
+"""500 people at once: distinct linked users each sending one slash command, old bot vs new.
+
+Run: .venv/bin/python bench/load.py [--users 500] [--latencies 0.2,2] [--requests 10000]
+                                     [--spread 0] [--old-ref 91483e4] [--only old|new]
+
+The bot runs as `cmbot serve` does (`python -m bot serve`, HTTP mode) in a child process of its
+own, so its CPU and memory are measured alone; this process plays everyone else: the sandbox
+Clustermarket (with `--latency` added to every answer), Slack's Web API and response URLs (the
+fake Slack), and the people, who send signed `/cm labs` commands, all at once (or over
+`--spread` seconds). `/cm labs` reads
+the person's catalogue (their accounts, then each lab's details and equipment: 3 to 11
+requests in two round trips). Each of the N Slack users is linked to one of the sandbox's 12
+accounts, so no two share anything the bot keeps.
+
+"old" is the bot as it was before issue 12: this repository at `--old-ref` (the merge before
+the work, 91483e4), exported with `git archive` into a temporary folder and run from there;
+"new" is this checkout. Both get a copy of the same database and the same sandbox.
+
+1. For each latency: how many of the N got a real answer (their labs, not "Clustermarket is
+   slow"), the acknowledgement time Slack would see (p50, p99; Slack gives up at 3 s; also the
+   bot's own p99 from its /metrics histogram), the time to the answer (p50, p99, last), and the
+   bot's peak resident memory.
+2. `--requests` commands (100 users taking turns, 20 ms upstream): the bot's resident memory
+   after the first 100 answers and after all of them.
+
+Figures are printed, nothing is asserted. Quote min/median/max of three runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from children import BEFORE_ISSUE_12, ROOT, child_env, memory_mib, old_tree
+from cryptography.fernet import Fernet
+from httpx_aiohttp import AiohttpTransport
+
+from bot.clustermarket.tokens import TokenSet, UserKey
+from bot.demo.world import free_port
+from bot.fake_slack import FakeSlack, SlackRequester
+from bot.fake_slack.server import ResponseUrlPost
+from bot.sandbox import Sandbox, SandboxKnobs
+from bot.store import Store
+
+SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
+DEMO_USERS = tuple(range(15001, 15013))
+QUESTION = "labs"
+REAL_ANSWER = "Your labs"  # the header of a labs answer; errors and prompts have none
+ZONE = "Europe/London"
+
+
+class Arrivals(list[ResponseUrlPost]):
+    """The fake Slack's response-URL posts, with when each arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at: dict[str, float] = {}
+
+    def append(self, post: ResponseUrlPost) -> None:
+        self.at.setdefault(post.key, time.perf_counter())
+        super().append(post)
+
+
+@dataclass
+class Outcome:
+    """One phase's figures for one bot."""
+
+    users: int
+    acks: list[float] = field(default_factory=list)
+    answers: list[float] = field(default_factory=list)
+    answered: int = 0
+    within_60: int = 0
+    bot_ack_p99: float | None = None
+    peak_mib: float = 0.0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def build_database(path: Path, key: str, sandbox: Sandbox, fake: FakeSlack, users: int) -> None:
+    """`users` Slack users, each linked to one of the sandbox's accounts (tokens granted)."""
+    far = dt.datetime.now(dt.UTC) + dt.timedelta(days=3650)
+    with Store(path, [key]) as store:
+        for index in range(users):
+            user_id = f"U{index:07d}"
+            fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=ZONE)
+            cm_user = DEMO_USERS[index % len(DEMO_USERS)]
+            grant = sandbox.grant_tokens(cm_user)
+            tokens = TokenSet(str(grant["access_token"]), str(grant["refresh_token"]), far)
+            store.links.save(
+                UserKey(fake.team_id, user_id),
+                cm_user_id=cm_user,
+                cm_user_name=f"User {index}",
+                tokens=tokens,
+            )
+
+
+@dataclass
+class Bot:
+    """A running bot child: where it listens, its pid, its log."""
+
+    url: str
+    process: asyncio.subprocess.Process
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@asynccontextmanager
+async def running_bot(
+    tree: Path, database: Path, key: str, sandbox: Sandbox, fake: FakeSlack, folder: Path
+) -> AsyncIterator[Bot]:
+    """`python -m bot serve` from `tree`, on a free port, until the block ends."""
+    port = free_port()
+    env = {
+        **child_env(fake, sandbox, database, key, tree),
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    log = folder / f"bot-{port}.log"
+    with log.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "serve", cwd=tree, env=env, stdout=sink, stderr=sink
+        )
+    bot = Bot(f"http://127.0.0.1:{port}", process, log)
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as probe:
+            for _ in range(300):
+                if process.returncode is not None:
+                    raise RuntimeError(f"the bot exited: {log.read_text()[-2000:]}")
+                try:
+                    if (await probe.get(bot.url + "/healthz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the bot did not come up")
+        yield bot
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def bot_ack_p99(bot: Bot) -> float | None:
+    """The bot's own p99 acknowledgement time of commands: the upper edge of the histogram
+    bucket it falls in, from /metrics."""
+    async with httpx.AsyncClient(timeout=10.0) as client:
+        text = (await client.get(bot.url + "/metrics")).text
+    buckets: list[tuple[float, float]] = []
+    for line in text.splitlines():
+        if line.startswith('cmbot_slack_ack_seconds_bucket{kind="command"'):
+            edge = line.split('le="')[1].split('"')[0]
+            buckets.append((float(edge), float(line.rsplit(" ", 1)[1])))
+    if not buckets or buckets[-1][1] == 0:
+        return None
+    total = buckets[-1][1]
+    return next(edge for edge, count in buckets if count >= 0.99 * total)
+
+
+@asynccontextmanager
+async def requester(bot: Bot, fake: FakeSlack) -> AsyncIterator[SlackRequester]:
+    """Signed requests to the bot over aiohttp's pool, so that what is measured is the bot,
+    not httpcore's queue (see `make_http_client`)."""
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    transport = AiohttpTransport(limits=limits)
+    async with httpx.AsyncClient(timeout=120.0, transport=transport) as http:
+        yield SlackRequester(bot.url + "/slack/events", SIGNING_SECRET, fake, http=http)
+
+
+async def burst(
+    bot: Bot, fake: FakeSlack, users: int, deadline: float, spread: float = 0.0
+) -> Outcome:
+    """Every user sends one command at the same moment (or, with `spread`, at even intervals
+    over that many seconds); wait for the answers."""
+    arrivals = Arrivals()
+    fake.responses = arrivals
+    outcome = Outcome(users)
+    sent: dict[str, float] = {}
+
+    async def one(slack: SlackRequester, index: int) -> None:
+        user_id = f"U{index:07d}"
+        await asyncio.sleep(spread * index / users)
+        before = time.perf_counter()
+        response = await slack.command(QUESTION, user_id=user_id)
+        outcome.acks.append(time.perf_counter() - before)
+        assert response.status_code == 200, response.status_code
+        sent[user_id] = before
+
+    started = time.perf_counter()
+    _, peak = memory_mib(bot.pid)
+    async with requester(bot, fake) as slack:
+        await asyncio.gather(*(one(slack, index) for index in range(users)))
+    while len(arrivals) < users and time.perf_counter() - started < deadline:
+        await asyncio.sleep(0.05)
+        peak = max(peak, memory_mib(bot.pid)[1])
+    first_sent = min(sent.values())
+    for post in arrivals:
+        if REAL_ANSWER not in str(post.body):
+            continue
+        owner = fake._response_urls[post.key].user  # the bench reads the fake's own record
+        outcome.answered += 1
+        outcome.answers.append(arrivals.at[post.key] - sent[owner or ""])
+        if arrivals.at[post.key] - first_sent <= 60.0:
+            outcome.within_60 += 1
+    outcome.peak_mib = max(peak, memory_mib(bot.pid)[1])
+    outcome.bot_ack_p99 = await bot_ack_p99(bot)
+    return outcome
+
+
+async def steady(bot: Bot, fake: FakeSlack, requests: int, users: int = 100) -> tuple[float, float]:
+    """`requests` commands from `users` people taking turns, at most 50 unanswered at a time:
+    resident memory after the first 100 answers and after all."""
+    arrivals = Arrivals()
+    fake.responses = arrivals
+    questions = ("labs", "me", "equipment nanodrop", "groups")
+    sending: set[asyncio.Task[httpx.Response]] = set()
+
+    async def answered(count: int) -> None:
+        for _ in range(12_000):
+            if len(arrivals) >= count:
+                return
+            await asyncio.sleep(0.005)
+        raise RuntimeError(f"only {len(arrivals)} of {count} answers came")
+
+    after_100 = 0.0
+    async with requester(bot, fake) as slack:
+        for number in range(requests):
+            if number == 100:
+                await answered(100)
+                after_100 = memory_mib(bot.pid)[0]
+            if number - len(arrivals) >= 50:
+                await answered(number - 49)
+            question = questions[number % len(questions)]
+            task = asyncio.create_task(slack.command(question, user_id=f"U{number % users:07d}"))
+            sending.add(task)
+            task.add_done_callback(sending.discard)
+        await answered(requests)
+    return after_100, memory_mib(bot.pid)[0]
+
+
+def show_burst(latency: float, results: dict[str, Outcome], spread: float) -> None:
+    users = next(iter(results.values())).users
+    when = f"within {spread:g} s" if spread else "at once"
+    print(f"{users} users {when}, /cm {QUESTION}, sandbox latency {latency * 1000:.0f} ms")
+    print(
+        f"  {'bot':<5}{'answered':>9}{'in 60 s':>9}{'ack p50':>9}{'ack p99':>9}{'bot p99':>9}"
+        f"{'ans p50':>9}{'ans p99':>9}{'last':>8}{'peak RSS':>10}"
+    )
+    for name, outcome in results.items():
+        bot_p99 = f"≤{outcome.bot_ack_p99 * 1000:.0f}" if outcome.bot_ack_p99 else "-"
+        last = max(outcome.answers) if outcome.answers else float("nan")
+        print(
+            f"  {name:<5}{outcome.answered:>5}/{users:<3}{outcome.within_60:>9}"
+            f"{percentile(outcome.acks, 0.5) * 1000:>7.0f}ms"
+            f"{percentile(outcome.acks, 0.99) * 1000:>7.0f}ms{bot_p99:>7}ms"
+            f"{percentile(outcome.answers, 0.5):>8.1f}s{percentile(outcome.answers, 0.99):>8.1f}s"
+            f"{last:>7.1f}s{outcome.peak_mib:>7.0f} MiB"
+        )
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    latencies = [float(value) for value in arguments.latencies.split(",")]
+    bots = ["old", "new"] if arguments.only is None else [arguments.only]
+    key = Fernet.generate_key().decode()
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    with (
+        tempfile.TemporaryDirectory(prefix="cmbot-load-") as name,
+        old_tree(arguments.old_ref) as old,
+    ):
+        folder = Path(name)
+        trees = {"old": old, "new": ROOT}
+        async with Sandbox(knobs=SandboxKnobs()) as sandbox, FakeSlack() as fake:
+            seeded = folder / "seeded.db"
+            users = max(arguments.users, 100)
+            await asyncio.to_thread(build_database, seeded, key, sandbox, fake, users)
+            for latency in latencies:
+                results: dict[str, Outcome] = {}
+                for bot_name in bots:
+                    database = folder / f"{bot_name}-{latency}.db"
+                    shutil.copy(seeded, database)
+                    sandbox.knobs.latency = latency
+                    async with running_bot(
+                        trees[bot_name], database, key, sandbox, fake, folder
+                    ) as bot:
+                        results[bot_name] = await burst(
+                            bot,
+                            fake,
+                            arguments.users,
+                            deadline=max(120.0, latency * 60),
+                            spread=arguments.spread,
+                        )
+                show_burst(latency, results, arguments.spread)
+            print(f"{arguments.requests} commands, 100 users taking turns, latency 20 ms")
+            for bot_name in bots:
+                database = folder / f"{bot_name}-steady.db"
+                shutil.copy(seeded, database)
+                sandbox.knobs.latency = 0.02
+                async with running_bot(
+                    trees[bot_name], database, key, sandbox, fake, folder
+                ) as bot:
+                    first, last = await steady(bot, fake, arguments.requests)
+                print(
+                    f"  {bot_name:<5}resident after 100: {first:.0f} MiB, after"
+                    f" {arguments.requests}: {last:.0f} MiB ({last - first:+.0f} MiB)"
+                )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--latencies", default="0.2,2", help="seconds, comma-separated")
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument(
+        "--spread", type=float, default=0.0, help="seconds the commands arrive over (0: at once)"
+    )
+    parser.add_argument("--old-ref", default=BEFORE_ISSUE_12, help="the commit 'old' runs")
+    parser.add_argument("--only", choices=("old", "new"), help="run one bot only")
+    asyncio.run(main(parser.parse_args()))
