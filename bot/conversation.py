@@ -22,7 +22,7 @@ from bot.digest.commands import digest_reply, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
 from bot.failures import failure_line
 from bot.home_tab import HomeTab
-from bot.linking import LinkResult, Revocation, unlink
+from bot.linking.flow import LinkResult, Revocation, unlink
 from bot.observability import counts_answers
 from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.questions.codec import decode_intent, encode_intent
@@ -335,7 +335,7 @@ class Conversation:
         key = result.key
         self.services.answerer.forget(key)
         await on_linked(self.services, key)
-        hello = connected_message(result.name or "your account", self.command)
+        hello = connected_message(result.name or "your account", result.email, self.command)
         await post_message(self.services.slack, key.user_id, hello)
         if result.resume:
             await self._answer_resumed(key, result.resume)

@@ -12,28 +12,19 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
-from bot.config import OAUTH_CALLBACK_PATH
 from bot.conversation import Conversation
 from bot.failures import failure_line
 from bot.health import Health
-from bot.linking import CONNECT_PATH, TicketError, complete_link, start_link
+from bot.linking.flow import Linker, LinkResult
+from bot.linking.web import LinkingPages
 from bot.listening import KEEPALIVE_SECONDS
 from bot.observability import metrics_endpoint, slack_request
-from bot.pages import Page, link_page, render, ticket_page, unavailable_page
 from bot.slack_gate import Refusal, bolt_request, refused
+from bot.slack_users import slack_person
 
 logger = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
-
-
-def _html(page: Page) -> web.Response:
-    return web.Response(
-        status=page.status,
-        text=render(page),
-        content_type="text/html",
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-    )
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -76,6 +67,14 @@ class BotServer:
         self.health = health or Health(self.services.store, self.services.slack)
         self._verifier: SignatureVerifier | None = None
         self._background: set[asyncio.Task[None]] = set()
+        services = self.services
+        linker = Linker(
+            services.store,
+            services.clustermarket,
+            services.tickets,
+            lambda key: slack_person(services.slack, key),
+        )
+        self.linking = LinkingPages(linker, services.settings, self._welcome)
 
     def web_app(self, *, slack_events: bool = True) -> web.Application:
         app = web.Application()
@@ -85,8 +84,7 @@ class BotServer:
                 raise ValueError("SLACK_SIGNING_SECRET is needed to take Slack's requests")
             self._verifier = SignatureVerifier(secret.get_secret_value())
             app.router.add_post(SLACK_EVENTS_PATH, self.slack_events)
-        app.router.add_get(CONNECT_PATH, self.connect)
-        app.router.add_get(OAUTH_CALLBACK_PATH, self.oauth_callback)
+        self.linking.add_routes(app)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", metrics_endpoint)
         app.on_cleanup.append(self._finish_background)
@@ -110,36 +108,9 @@ class BotServer:
             observed.status = bolt_response.status
         return await to_aiohttp_response(bolt_response)
 
-    async def connect(self, request: web.Request) -> web.StreamResponse:
-        """A clicked connect button: mint the OAuth state now and send the browser on."""
-        command = self.services.settings.SLACK_COMMAND
-        try:
-            url = await start_link(
-                self.services.tickets,
-                self.services.store,
-                self.services.clustermarket,
-                request.query.get("ticket", ""),
-            )
-        except TicketError:
-            return _html(ticket_page(command))
-        except Exception as error:
-            logger.error("could not start account linking: %s", failure_line(error))
-            return _html(unavailable_page(command))
-        raise web.HTTPFound(url, headers={"Cache-Control": "no-store"})
-
-    async def oauth_callback(self, request: web.Request) -> web.Response:
-        query = request.query
-        result = await complete_link(
-            self.services.store,
-            self.services.clustermarket,
-            code=query.get("code"),
-            state=query.get("state"),
-            error=query.get("error"),
-        )
-        if result.outcome == "linked" and result.key is not None:
-            self._in_background(self.conversation.welcome(result))
-        command = self.services.settings.SLACK_COMMAND
-        return _html(link_page(result.outcome, command=command, name=result.name))
+    def _welcome(self, result: LinkResult) -> None:
+        """A person just linked: DM them, after their browser has its page."""
+        self._in_background(self.conversation.welcome(result))
 
     async def healthz(self, _: web.Request) -> web.Response:
         """200 and {"status": "ok", part: "ok"…}, or 503 naming the failing parts."""

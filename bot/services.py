@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answers import Answerer
 from bot.clustermarket.client import ClustermarketClient
 from bot.config import Settings
-from bot.linking import ConnectTickets
+from bot.linking.tickets import ConnectTickets
 from bot.slack_posts import retry_handlers
 from bot.slack_session import open_slack_session
 from bot.store import BUSY_TIMEOUT_SECONDS, Store

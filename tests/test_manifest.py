@@ -24,7 +24,7 @@ SCOPES_OF_METHOD: dict[str, set[str]] = {
     "chat.postEphemeral": {"chat:write"},
     "chat.update": {"chat:write"},
     "views.publish": set(),
-    "users.info": {"users:read"},
+    "users.info": {"users:read", "users:read.email"},  # time zone, name, profile email
     "conversations.open": {"im:write"},  # a DM with one person
     "conversations.info": {"channels:read", "groups:read"},  # lab channels, public or private
     "conversations.history": {"channels:history", "groups:history", "im:history"},  # digests
@@ -33,8 +33,6 @@ SCOPES_OF_METHOD: dict[str, set[str]] = {
 
 SCOPES_OF_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}}
 SCOPES_OF_SLASH_COMMANDS = {"commands"}
-SCOPES_OF_PLANNED_WORK = {"users:read.email"}  # issue 11: link by the Slack profile's email
-"""A scope added ahead of the code that will use it; remove it here if that plan changes."""
 
 
 def slack_methods_called() -> set[str]:
@@ -88,7 +86,6 @@ def test_bot_scopes_are_exactly_what_the_code_calls() -> None:
         *(SCOPES_OF_METHOD[method] for method in called),
         *(SCOPES_OF_EVENT.get(event, set()) for event in events),
         SCOPES_OF_SLASH_COMMANDS,
-        SCOPES_OF_PLANNED_WORK,
     )
     asked = load_manifest()["oauth_config"]["scopes"]["bot"]
     assert len(asked) == len(set(asked))

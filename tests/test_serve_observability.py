@@ -21,6 +21,7 @@ from serve_process import ServeProcess, assert_nothing_secret, json_log_lines, s
 from bot.demo.world import (
     PEOPLE,
     SIGNING_SECRET,
+    add_people,
     connect_button_url,
     follow_connect_link,
     free_port,
@@ -35,7 +36,7 @@ DM_TEXT = "is the quokka-7731 free tomorrow?"
 @pytest.fixture
 async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
     async with Sandbox() as sandbox, FakeSlack() as fake:
-        fake.add_user(ZOE.user_id, name=ZOE.name, real_name=ZOE.real_name, tz=ZOE.tz)
+        add_people(fake, (ZOE,))
         yield sandbox, fake
 
 

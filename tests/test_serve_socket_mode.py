@@ -18,7 +18,7 @@ import httpx
 import pytest
 from serve_process import ServeProcess, assert_nothing_secret, json_log_lines, serve_environment
 
-from bot.demo.world import PEOPLE, connect_button_url, follow_connect_link, free_port
+from bot.demo.world import PEOPLE, add_people, connect_button_url, follow_connect_link, free_port
 from bot.fake_slack import FakeSlack
 from bot.fake_slack.socket_mode import SocketModeRequester, SocketModeServer
 from bot.render.actions import SHARE
@@ -30,7 +30,7 @@ ZOE = PEOPLE[0]
 @pytest.fixture
 async def slack_and_sandbox() -> AsyncIterator[tuple[Sandbox, FakeSlack, SocketModeServer]]:
     async with Sandbox() as sandbox, FakeSlack() as fake:
-        fake.add_user(ZOE.user_id, name=ZOE.name, real_name=ZOE.real_name, tz=ZOE.tz)
+        add_people(fake, (ZOE,))
         async with SocketModeServer(fake) as server:
             yield sandbox, fake, server
 

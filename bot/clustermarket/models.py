@@ -70,6 +70,14 @@ def _names(*names: str) -> Any:
     return Field(default=None, validation_alias=AliasChoices(*names))
 
 
+def _text_or_none(value: Any) -> Any:
+    """A value that should be text but is not (an object, a number) counts as unknown."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_text_or_none)]
+
+
 class ApiModel(BaseModel):
     """Base of every record: ignore what we do not know, accept numbers where text belongs."""
 
@@ -432,6 +440,8 @@ class User(ApiModel):
     first_name: str | None = None
     last_name: str | None = None
     name: str | None = _names("name", "full_name", "display_name")
+    email: OptionalText = None
+    """Not in the published schema: read when the server sends it, else unknown."""
 
     @property
     def display_name(self) -> str:

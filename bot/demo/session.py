@@ -32,7 +32,15 @@ from bot.demo.terminal import (
     short_url,
     wrap,
 )
-from bot.demo.world import PEOPLE, Person, World, find_person
+from bot.demo.world import (
+    PEOPLE,
+    Person,
+    World,
+    answer_confirm_page,
+    confirm_form,
+    find_person,
+    sign_in_through,
+)
 from bot.fake_slack import Message
 from bot.render.actions import CONNECT
 
@@ -327,8 +335,8 @@ class DemoSession:
         """What the browser does with the Connect button: Clustermarket's sign-in (the
         sandbox's, approved as this person) and back to the bot's callback page."""
         out = _Output()
-        page = await self.world.follow_connect_link(url, self.person)
-        title, words = _page_text(page.text)
+        browser = self.world.browser
+        page = await sign_in_through(browser, url, self.person)
         if page.request.url.path == CALLBACK_PATH:
             out.note(
                 self._note(
@@ -336,11 +344,23 @@ class DemoSession:
                     f" {self.person.real_name} signs in and approves."
                 )
             )
-        out.note(self._note(f"The browser shows cmbot's page: {title}. {words}".strip()))
+        if confirm_form(page.text) is not None:
+            out.note(self._page_note(page))
+            out.note(
+                self._note(
+                    f"{self.first_name} checks both accounts and presses [Link these accounts]."
+                )
+            )
+            page = await answer_confirm_page(browser, page, "link")
+        out.note(self._page_note(page))
         if page.status_code != httpx.codes.OK:
             return out.done()
         out.extend(await self._collect(mark))
         return out.done()
+
+    def _page_note(self, page: httpx.Response) -> str:
+        title, words = _page_text(page.text)
+        return self._note(f"The browser shows cmbot's page: {title}. {words}".strip())
 
     # -- the demo's own ------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.demo.terminal import Names, Style, render_message
-from bot.demo.world import PEOPLE, Person, find_person
+from bot.demo.world import PEOPLE, Person, add_people, find_person
 from bot.fake_slack import FakeSlack, Message
 from bot.fake_slack.socket_mode import NoAck, SocketModeRequester, SocketModeServer
 
@@ -38,10 +38,7 @@ class SlackStandIn:
 
     def __init__(self, *, api_port: int = 0, socket_port: int = 0) -> None:
         self.fake = FakeSlack()
-        for person in PEOPLE:
-            self.fake.add_user(
-                person.user_id, name=person.name, real_name=person.real_name, tz=person.tz
-            )
+        add_people(self.fake)
         self.socket = SocketModeServer(self.fake)
         self.slack = SocketModeRequester(self.socket)
         self._ports = (api_port, socket_port)

@@ -8,11 +8,13 @@ stand on this, so they exercise the code paths Slack would, not a second impleme
 
 from __future__ import annotations
 
+import re
 import socket
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from bot.config import Settings
 from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.lifecycle import AsyncRunning
+from bot.linking.flow import Choice
 from bot.listening import listen
 from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.render.actions import CONNECT
@@ -40,20 +43,38 @@ SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the fake Slack's, known t
 
 @dataclass(frozen=True)
 class Person:
-    """A member of the fake Slack workspace and the sandbox user they sign in as."""
+    """A member of the fake Slack workspace and the sandbox user they sign in as; the Slack
+    profile's email is their Clustermarket account's, so linking takes one step."""
 
     user_id: str
     name: str
     real_name: str
     tz: str
     cm_user_id: int
+    email: str
 
 
 PEOPLE = (
-    Person("U0ZOE", "zoe", "Zoë Ångström", "Europe/London", 15001),
-    Person("U0MARGARET", "margaret", "Margaret Okafor", "Europe/London", 15002),
-    Person("U0JOSE", "jose", "José Núñez", "Europe/Madrid", 15003),
-    Person("U0EMILY", "emily", "Emily Carter", "America/New_York", 15011),
+    Person(
+        "U0ZOE", "zoe", "Zoë Ångström", "Europe/London", 15001, "zoe.angstrom@northbridge.ac.uk"
+    ),
+    Person(  # written as Slack may keep it: emails match whatever the case
+        "U0MARGARET",
+        "margaret",
+        "Margaret Okafor",
+        "Europe/London",
+        15002,
+        "Margaret.Okafor@Northbridge.ac.uk",
+    ),
+    Person("U0JOSE", "jose", "José Núñez", "Europe/Madrid", 15003, "jose.nunez@northbridge.ac.uk"),
+    Person(
+        "U0EMILY",
+        "emily",
+        "Emily Carter",
+        "America/New_York",
+        15011,
+        "emily.carter@hudsonvalleybiolabs.com",
+    ),
 )
 
 
@@ -82,6 +103,18 @@ def find_person(name: str) -> Person | None:
     return starts[0] if len(starts) == 1 else None
 
 
+def add_people(fake: FakeSlack, people: tuple[Person, ...] = PEOPLE) -> None:
+    """Make the demo's people members of a fake Slack workspace."""
+    for person in people:
+        fake.add_user(
+            person.user_id,
+            name=person.name,
+            real_name=person.real_name,
+            tz=person.tz,
+            email=person.email,
+        )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -108,10 +141,7 @@ class World(AsyncRunning):
         """`dialect` is the API shape the sandbox speaks (`bot.sandbox.dialects`)."""
         self.sandbox = Sandbox(today=today, knobs=knobs, dialect=dialect)
         self.fake = FakeSlack()
-        for person in PEOPLE:
-            self.fake.add_user(
-                person.user_id, name=person.name, real_name=person.real_name, tz=person.tz
-            )
+        add_people(self.fake)
         self._database_path = database_path
         self._client_options = client_options or {}
         self._answer_deadline = answer_deadline
@@ -172,18 +202,33 @@ class World(AsyncRunning):
         if self._folder is not None:
             self._folder.cleanup()
 
-    async def link(self, person: Person, *, approve: bool = True) -> httpx.Response:
+    async def link(
+        self, person: Person, *, approve: bool = True, confirm: Choice | None = "link"
+    ) -> httpx.Response:
         """Link `person` through the real flow: /cm connect, the button, the authorize page,
-        the callback. Returns the callback's page."""
+        the callback (and the confirm page, if the bot asks). Returns the last page."""
+        url = await self.connect_url(person)
+        return await self.follow_connect_link(url, person, approve=approve, confirm=confirm)
+
+    async def connect_url(self, person: Person) -> str:
+        """A fresh connect link: `/cm connect` as `person`, and the new button's URL (an
+        older one may be used already: each works once)."""
+        shown = self.button_url(person.user_id)
+
+        def fresh() -> str | None:
+            newest = self.button_url(person.user_id)
+            return newest if newest != shown else None
+
         await self.slack.command("connect", user_id=person.user_id)
-        url = await self.fake.wait_for(lambda: self.button_url(person.user_id))
-        return await self.follow_connect_link(url, person, approve=approve)
+        return await self.fake.wait_for(fresh)
 
     async def follow_connect_link(
-        self, url: str, person: Person, *, approve: bool = True
+        self, url: str, person: Person, *, approve: bool = True, confirm: Choice | None = "link"
     ) -> httpx.Response:
         """What the browser does after the connect button: to Clustermarket and back."""
-        return await follow_connect_link(self.browser, url, person, approve=approve)
+        return await follow_connect_link(
+            self.browser, url, person, approve=approve, confirm=confirm
+        )
 
     def button_url(self, user_id: str) -> str | None:
         """The newest connect button's URL shown to this user, if any."""
@@ -191,10 +236,27 @@ class World(AsyncRunning):
 
 
 async def follow_connect_link(
-    browser: httpx.AsyncClient, url: str, person: Person, *, approve: bool = True
+    browser: httpx.AsyncClient,
+    url: str,
+    person: Person,
+    *,
+    approve: bool = True,
+    confirm: Choice | None = "link",
 ) -> httpx.Response:
     """The browser after a connect button: the bot's start URL, Clustermarket's authorize
-    page (signing in as `person`), and back to the bot's callback, whose page it returns."""
+    page (signing in as `person`), back to the bot's callback and, when the bot asks to
+    confirm the accounts, the `confirm` button there (None stops at that page). Returns the
+    last page."""
+    page = await sign_in_through(browser, url, person, approve=approve)
+    if confirm is not None and confirm_form(page.text) is not None:
+        page = await answer_confirm_page(browser, page, confirm)
+    return page
+
+
+async def sign_in_through(
+    browser: httpx.AsyncClient, url: str, person: Person, *, approve: bool = True
+) -> httpx.Response:
+    """The start URL, the authorize page as `person`, and the bot's callback page."""
     start = await browser.get(url)
     if start.status_code != 302:
         return start
@@ -202,6 +264,26 @@ async def follow_connect_link(
         browser, start.headers["location"], person.cm_user_id, approve=approve
     )
     return await browser.get(callback)
+
+
+def confirm_form(page: str) -> tuple[str, str] | None:
+    """The confirm page's form target and one-time token, when `page` is that page."""
+    action = re.search(r'<form method="post" action="([^"]+)">', page)
+    token = re.search(r'<input type="hidden" name="token" value="([^"]*)">', page)
+    if action is None or token is None:
+        return None
+    return unescape(action.group(1)), unescape(token.group(1))
+
+
+async def answer_confirm_page(
+    browser: httpx.AsyncClient, page: httpx.Response, choice: Choice
+) -> httpx.Response:
+    """Press "Link these accounts" (`link`) or "Cancel" on the confirm page."""
+    form = confirm_form(page.text)
+    if form is None:
+        raise ValueError("that is not the confirm page")
+    action, token = form
+    return await browser.post(action, data={"token": token, "choice": choice})
 
 
 def connect_button_url(fake: FakeSlack, user_id: str) -> str | None:

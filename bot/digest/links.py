@@ -14,8 +14,8 @@ import logging
 from typing import Literal
 
 from bot.clustermarket.tokens import UserKey
-from bot.digest.commands import view_of
 from bot.digest.slack_io import SlackFailure, describe, open_dm
+from bot.digest.subscribing import view_of
 from bot.render.digest import link_paused_message
 from bot.services import Services
 from bot.store import Subscription

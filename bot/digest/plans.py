@@ -4,7 +4,7 @@ what a delivery row says to do with one, and the run's report."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from bot.digest.fetching import Day
@@ -29,6 +29,8 @@ class DigestReport:
     already_sent: int = 0
     recovered_from_slack: int = 0
     failed: int = 0
+    turned_off: int = 0
+    """Turned off, paused or moved between being found due and being posted."""
     paused: int = 0
     in_progress: int = 0
     retry_later: int = 0
@@ -41,7 +43,8 @@ class DigestReport:
         return (
             f"digests due {self.due}: sent {self.sent}, skipped empty {self.skipped_empty},"
             f" already sent {self.already_sent}, recovered from Slack"
-            f" {self.recovered_from_slack}, failed {self.failed}, paused {self.paused},"
+            f" {self.recovered_from_slack}, failed {self.failed}, turned off meanwhile"
+            f" {self.turned_off}, paused {self.paused},"
             f" in progress elsewhere {self.in_progress}, retry later {self.retry_later}"
             f" ({self.seconds:.1f} s)"
         )
@@ -76,8 +79,20 @@ def plan_for(subscription: Subscription, now: dt.datetime) -> Plan | None:
         parse_send_time(subscription.send_time),
         tz,
         skip_weekends=subscription.skip_weekends,
+        starts=subscription.first_day,
     )
     return None if day is None else Plan(subscription, day, tz)
+
+
+def still_due(plan: Plan, now: dt.datetime) -> Callable[[Subscription], bool]:
+    """Whether the digest as stored now is still active and due for the plan's day: the
+    store asks it inside the claim and again before posting."""
+
+    def check(current: Subscription) -> bool:
+        again = plan_for(current, now) if current.status == "active" else None
+        return again is not None and again.day == plan.day
+
+    return check
 
 
 def verdict(row: Delivery | None, now: dt.datetime, stale_after: dt.timedelta) -> str:

@@ -2,12 +2,14 @@
 
 The protocol for one digest and day:
 
-1. claim the (subscription, date) row in SQLite; a fresh claim elsewhere or a sent day stops here
+1. claim the (subscription, date) row in SQLite; a fresh claim elsewhere or a sent day stops
+   here, and so does a digest turned off, paused or moved since the run listed it
 2. if an earlier attempt had begun posting (crashed, or its answer never came), look in the
    conversation's history for our metadata and, if the post is there, record it instead
 3. fetch the bookings (one fetch per Clustermarket account and list per run, narrowed to what
    the digests show: see `fetching`), compose
-4. note that posting begins, post with metadata, record the message ts
+4. note that posting begins (unless the digest was turned off, paused or moved meanwhile: then
+   the claim is let go and nothing is posted), post with metadata, record the message ts
 
 A failure marks the day failed; a later tick that day retries it after a short backoff. Only a
 crash between posting and recording leaves a claim behind, and after `stale_after` the next
@@ -38,7 +40,7 @@ from bot.digest.fetching import (
     batch_key,
 )
 from bot.digest.links import on_link_broken
-from bot.digest.plans import Batch, DigestReport, Plan, plan_for, verdict
+from bot.digest.plans import Batch, DigestReport, Plan, plan_for, still_due, verdict
 from bot.digest.slack_io import (
     HistoryUnavailable,
     NoDirectMessage,
@@ -210,13 +212,17 @@ class DigestRunner:
                 return
             plan = refreshed
         claim = await store.claim_delivery(
-            subscription.id, plan.day, now=now, stale_after=self.stale_after
+            subscription.id,
+            plan.day,
+            now=now,
+            stale_after=self.stale_after,
+            still_due=still_due(plan, now),
         )
         if claim is None:
-            await self._count_unclaimed(plan, report)
+            await self._count_unclaimed(plan, now, report)
             return
         try:
-            await self._send(plan, claim, link, batch, report, fetches, composed)
+            await self._send(plan, now, claim, link, batch, report, fetches, composed)
         except LINK_ERRORS:
             await self._failed(plan, "the Clustermarket link no longer works", now)
             await self._link_lost(subscription, report)
@@ -235,6 +241,7 @@ class DigestRunner:
     async def _send(
         self,
         plan: Plan,
+        now: dt.datetime,
         claim: Delivery,
         link: Link,
         batch: Batch,
@@ -263,7 +270,10 @@ class DigestRunner:
             report.skipped_empty += 1
             return
         # the wall clock, not `now`: a later look in history compares it with Slack's clock
-        await store.start_posting(subscription.id, plan.day)
+        if not await store.start_posting(subscription.id, plan.day, still_due=still_due(plan, now)):
+            await store.release_delivery(subscription.id, plan.day)
+            report.turned_off += 1
+            return
         response = await asyncio.wait_for(
             self.poster.chat_postMessage(
                 channel=channel,
@@ -346,9 +356,13 @@ class DigestRunner:
         moved = replace(subscription, timezone=zone.key)
         return plan_for(moved, now)
 
-    async def _count_unclaimed(self, plan: Plan, report: DigestReport) -> None:
-        row = await self.services.store.get_delivery(plan.subscription.id, plan.day)
-        if row is not None and row.status == "sent":
+    async def _count_unclaimed(self, plan: Plan, now: dt.datetime, report: DigestReport) -> None:
+        store = self.services.store
+        current = await store.get_subscription(plan.subscription.id)
+        row = await store.get_delivery(plan.subscription.id, plan.day)
+        if current is None or not still_due(plan, now)(current):
+            report.turned_off += 1
+        elif row is not None and row.status == "sent":
             report.already_sent += 1
         else:
             report.in_progress += 1

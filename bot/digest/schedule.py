@@ -5,6 +5,9 @@ only while it is still D where the digest lives: a missed yesterday is never sen
 time the clock skips (02:30 on a spring-forward day in New York) is reached when the clock
 jumps past it, at 03:00; one the clock shows twice (01:30 on a fall-back day) is reached the
 first time. Delivery is keyed by local date, so either way it goes out once.
+
+A digest turned on (or moved to another time or lab) after that day's send time starts the
+next day: its `first_day` is kept with it, and no earlier day is ever due.
 """
 
 from __future__ import annotations
@@ -81,16 +84,32 @@ def send_instant(day: dt.date, clock: dt.time, tz: dt.tzinfo) -> dt.datetime:
     return whole if _wall(whole, tz) >= wall else high
 
 
+def first_day(now: dt.datetime, send_time: dt.time, tz: dt.tzinfo) -> dt.date:
+    """The first local date a digest turned on at `now` may go out: today if its send time is
+    still to come (or is this very instant), else tomorrow."""
+    moment = _utc(now)
+    today = moment.astimezone(tz).date()
+    return today if moment <= send_instant(today, send_time, tz) else today + dt.timedelta(days=1)
+
+
 def due_date(
-    now: dt.datetime, send_time: dt.time, tz: dt.tzinfo, *, skip_weekends: bool = False
+    now: dt.datetime,
+    send_time: dt.time,
+    tz: dt.tzinfo,
+    *,
+    skip_weekends: bool = False,
+    starts: dt.date | None = None,
 ) -> dt.date | None:
     """The local date whose digest is due at `now`, or None when none is.
 
-    Only the current local date can be due; a naive `now` is taken as UTC.
+    Only the current local date can be due, and none before `starts` (the digest's first
+    day; None: any day); a naive `now` is taken as UTC.
     """
     moment = _utc(now)
     day = moment.astimezone(tz).date()
     if skip_weekends and day.weekday() in WEEKEND:
+        return None
+    if starts is not None and day < starts:
         return None
     return day if moment >= send_instant(day, send_time, tz) else None
 
@@ -102,11 +121,15 @@ def next_send(
     *,
     skip_weekends: bool = False,
     sent_today: bool = False,
+    starts: dt.date | None = None,
 ) -> dt.datetime:
-    """When the next digest goes out, in `tz`: today's unless it has been sent (if its time
-    has passed it is due now), else that of the next day that is not skipped."""
+    """When the next digest goes out, in `tz`: today's unless it has been sent or the digest
+    starts later (if its time has passed it is due now), else that of the next day that is
+    not skipped."""
     today = _utc(now).astimezone(tz).date()
-    first = 1 if sent_today else 0
-    days = (today + dt.timedelta(days=offset) for offset in range(first, first + 3))
+    earliest = today + dt.timedelta(days=1) if sent_today else today
+    if starts is not None and starts > earliest:
+        earliest = starts
+    days = (earliest + dt.timedelta(days=offset) for offset in range(3))
     day = next(d for d in days if not (skip_weekends and d.weekday() in WEEKEND))
     return send_instant(day, send_time, tz).astimezone(tz)

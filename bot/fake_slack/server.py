@@ -18,7 +18,7 @@ import inspect
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -108,6 +108,8 @@ class _User:
     is_bot: bool
     deleted: bool
     email: str
+    is_admin: bool = False
+    is_owner: bool = False
 
 
 @dataclass
@@ -243,6 +245,7 @@ class FakeSlack(AsyncRunning):
         self._group_dms: dict[tuple[str, ...], str] = {}
         self._home_hashes: dict[str, str] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._before: dict[str, list[Callable[[], Awaitable[None]]]] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._last_ts = 0
@@ -322,8 +325,11 @@ class FakeSlack(AsyncRunning):
         is_bot: bool = False,
         deleted: bool = False,
         email: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> None:
-        """Make a workspace member known to users.info, DMs and ephemeral messages."""
+        """Make a workspace member known to users.info, DMs and ephemeral messages (again, to
+        change what users.info says about them)."""
         ZoneInfo(tz)  # an unknown zone is a mistake in the test, so fail here, not later
         self._users[user_id] = _User(
             id=user_id,
@@ -333,6 +339,8 @@ class FakeSlack(AsyncRunning):
             is_bot=is_bot,
             deleted=deleted,
             email=email if email is not None else f"{name}@example.org",
+            is_admin=is_admin,
+            is_owner=is_owner,
         )
 
     def add_channel(self, channel_id: str, name: str) -> None:
@@ -462,6 +470,11 @@ class FakeSlack(AsyncRunning):
         failure = _Failure(status=status, error=error)
         self._failures.setdefault(method, []).extend([failure] * count)
 
+    def before_next(self, method: str, happening: Callable[[], Awaitable[None]]) -> None:
+        """Await `happening` when `method` is next called, before answering it: something
+        that happens elsewhere while the bot waits for Slack (a person's command, say)."""
+        self._before.setdefault(method, []).append(happening)
+
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
@@ -503,6 +516,8 @@ class FakeSlack(AsyncRunning):
         self.calls.append(Call(method, args, token))
         if self.latency > 0:
             await asyncio.sleep(self.latency)
+        for happening in self._before.pop(method, []):
+            await happening()
         handler = self._handlers.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method", "req_method": method})
@@ -936,6 +951,9 @@ class FakeSlack(AsyncRunning):
                 "tz_label": _TZ_LABELS.get(abbreviation, abbreviation),
                 "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
                 "is_bot": user.is_bot,
+                "is_admin": user.is_admin,
+                "is_owner": user.is_owner,
+                "is_primary_owner": False,
                 "is_app_user": False,
                 "updated": 1_700_000_000,
                 "profile": {

@@ -109,3 +109,13 @@ def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> No
     root.setLevel(numeric)
     for name, floor in LIBRARY_FLOORS.items():
         logging.getLogger(name).setLevel(max(numeric, floor))
+        _let_children_inherit(name)
+
+
+def _let_children_inherit(name: str) -> None:
+    """Loggers below a floored library that set their own level (Bolt copies the root's
+    into `slack_bolt.AsyncApp` when an app is made) inherit the library's floor again."""
+    for child_name, child in list(logging.root.manager.loggerDict.items()):
+        floored = child_name in LIBRARY_FLOORS
+        if child_name.startswith(f"{name}.") and not floored and isinstance(child, logging.Logger):
+            child.setLevel(logging.NOTSET)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from bot.linking.lifetime import LIFETIME_WORDS
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
-from bot.render.actions import CONNECT
+from bot.render.actions import CONNECT, DISCONNECT
 from bot.render.reply import RenderContext, Reply, simple
 from bot.render.text import escape, one_line
 
@@ -31,7 +32,7 @@ _LEADS: dict[ConnectReason, tuple[str, str]] = {
 
 def connect_prompt(url: str, *, reason: ConnectReason, command: str = DEFAULT_COMMAND) -> Reply:
     """The Connect button (a link to Clustermarket's sign-in, action id CONNECT) and what
-    linking means: your own access, read-only, single-use link that expires."""
+    linking means: your own access, read-only, a link that works once, for its lifetime."""
     title, lead = _LEADS[reason]
     blocks = [
         kit.section(
@@ -41,23 +42,41 @@ def connect_prompt(url: str, *, reason: ConnectReason, command: str = DEFAULT_CO
         kit.context(
             "You sign in on Clustermarket and I only ever see what your account can see. I read"
             " your labs, equipment and bookings and change nothing.",
-            "This link is just for you: it works once and expires in a few minutes."
+            f"This link is just for you: it works once, for {LIFETIME_WORDS}."
             f"  ·  `{command} disconnect` unlinks any time.",
         ),
     ]
     return simple(RenderContext(command=command), f"{title}: {lead}", blocks)
 
 
-def connected_message(name: str, command: str = DEFAULT_COMMAND) -> Reply:
-    """Linking worked."""
+def disconnect_button() -> dict[str, Any]:
+    """Unlink, behind Slack's "are you sure?" dialog (the App Home and the linked DM)."""
+    confirm = kit.confirm_dialog(
+        "Disconnect Clustermarket?",
+        "The bot revokes and forgets your Clustermarket tokens. Your digests stop until you"
+        " connect again.",
+        "Disconnect",
+        "Cancel",
+        style="danger",
+    )
+    return kit.button("Disconnect", DISCONNECT, style="danger", confirm=confirm)
+
+
+def connected_message(name: str, email: str | None = None, command: str = DEFAULT_COMMAND) -> Reply:
+    """Linking worked: which Clustermarket account (name, and email when known), and a way
+    out if that is not the account the person meant."""
     who = one_line(name) or "your Clustermarket account"
+    address = one_line(email or "")
+    shown = f"*{escape(who)}*" + (f" ({escape(address)})" if address else "")
     blocks = [
-        kit.section(f"✅ *Connected* as *{escape(who)}*."),
+        kit.section(f"✅ *Connected* to Clustermarket as {shown}.", accessory=disconnect_button()),
         kit.context(
             f"Try `{command} bookings today`, `{command} free NanoDrop` or `{command} help`."
+            "  ·  Not your account? Disconnect, then connect again."
         ),
     ]
-    return simple(RenderContext(command=command), f"Connected to Clustermarket as {who}.", blocks)
+    text = f"Connected to Clustermarket as {who}" + (f" ({address})." if address else ".")
+    return simple(RenderContext(command=command), text, blocks)
 
 
 def disconnected_message(command: str = DEFAULT_COMMAND, *, revoked: bool = True) -> Reply:

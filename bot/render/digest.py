@@ -72,7 +72,7 @@ def _channel(channel_id: str) -> str:
     return f"<#{channel_id}>" if _SLACK_ID.fullmatch(channel_id) else escape(one_line(channel_id))
 
 
-def _user(user_id: str) -> str:
+def user_mention(user_id: str) -> str:
     return f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else "someone"
 
 
@@ -219,7 +219,8 @@ def channel_digest_message(
     blocks += [_instrument_block(instrument, digest.tz, digest.day) for instrument in shown]
     hidden = instruments[len(shown) :]
     footer = (
-        f"Daily digest set up by {_user(owner_user_id)}  ·  `{command} digest` shows its settings"
+        f"Daily digest set up by {user_mention(owner_user_id)}"
+        f"  ·  `{command} digest` shows its settings"
     )
     if hidden:
         more = sum(len(instrument.bookings) for instrument in hidden)
@@ -257,7 +258,7 @@ class DigestView:
     last_error: str | None = None
 
 
-def _when(moment: dt.datetime, now: dt.datetime) -> str:
+def when_text(moment: dt.datetime, now: dt.datetime) -> str:
     """'today at 08:00', 'tomorrow at 08:00', 'Mon 30 Mar at 08:00' (in the moment's zone)."""
     local_now = now.astimezone(moment.tzinfo) if moment.tzinfo else now
     words = relative_day(moment.date(), local_now.date())
@@ -300,7 +301,7 @@ def _personal_lines(
         ]
     lines = [head]
     if view.next_send is not None:
-        lines.append(f"Next: {_when(view.next_send, now)}.")
+        lines.append(f"Next: {when_text(view.next_send, now)}.")
     if view.last_error:
         lines.append("⚠️ The last attempt failed; I'll keep trying today.")
     lines.append(f"`{command} digest off` turns it off.")
@@ -311,18 +312,18 @@ def _channel_lines(view: DigestView, now: dt.datetime, command: str) -> list[str
     lab = escape(one_line(view.lab_name or "its lab"))
     head = (
         f"*This channel's digest*: *{lab}* at *{view.send_time:%H:%M}* ({escape(view.timezone)})"
-        f"{_extras(view)}, set up by {_user(view.owner_user_id)}."
+        f"{_extras(view)}, set up by {user_mention(view.owner_user_id)}."
     )
     if view.paused_reason is not None:
         return [
             head,
             f"⏸ Paused: {escape(one_line(view.paused_reason))}. It resumes when"
-            f" {_user(view.owner_user_id)} reconnects (`{command} connect`), or anyone here"
-            f" can take it over with `{command} digest channel on {lab}`.",
+            f" {user_mention(view.owner_user_id)} reconnects (`{command} connect`), or a"
+            f" workspace admin can take it over with `{command} digest channel on {lab}`.",
         ]
     lines = [head]
     if view.next_send is not None:
-        lines.append(f"Next: {_when(view.next_send, now)}.")
+        lines.append(f"Next: {when_text(view.next_send, now)}.")
     if view.last_error:
         lines.append(
             f"⚠️ Today's post has not gone out yet ({escape(clip(one_line(view.last_error), 200))});"
@@ -377,8 +378,21 @@ def digest_status_reply(
     return simple(RenderContext(command=command), text, blocks)
 
 
+def _next_line(view: DigestView, now: dt.datetime, first: bool) -> list[str]:
+    """When it goes out next; "First:" for a digest just set up or moved to another time
+    (one turned on after today's time starts tomorrow)."""
+    if view.next_send is None:
+        return []
+    return [f"{'First' if first else 'Next'}: {when_text(view.next_send, now)}."]
+
+
 def digest_on_reply(
-    view: DigestView, *, now: dt.datetime, zone_guessed: bool, command: str = DEFAULT_COMMAND
+    view: DigestView,
+    *,
+    now: dt.datetime,
+    zone_guessed: bool,
+    first: bool = False,
+    command: str = DEFAULT_COMMAND,
 ) -> Reply:
     """The confirmation of `/cm digest on`."""
     lines = [
@@ -392,8 +406,7 @@ def digest_on_reply(
             "Your Slack profile has no time zone, so I used your labs' zone. Set yours in"
             " Slack and I'll follow it from the next day."
         )
-    if view.next_send is not None:
-        lines.append(f"Next: {_when(view.next_send, now)}.")
+    lines.extend(_next_line(view, now, first))
     lines.append(
         f"`{command} digest on HH:MM` changes the time; `{command} digest off` turns it off."
     )
@@ -415,6 +428,7 @@ def channel_on_reply(
     now: dt.datetime,
     previous_owner: str | None = None,
     member: bool | None = None,
+    first: bool = False,
     command: str = DEFAULT_COMMAND,
 ) -> Reply:
     """The confirmation of `/cm digest channel on`."""
@@ -428,15 +442,14 @@ def channel_on_reply(
     ]
     if previous_owner and previous_owner != view.owner_user_id:
         lines.append(
-            f"You now run this channel's digest (it was set up by {_user(previous_owner)})."
+            f"You now run this channel's digest (it was set up by {user_mention(previous_owner)})."
         )
     if member is False:
         lines.append(
             "👋 Please `/invite` me to this channel: I need to be in it to post here and to"
             " check I never post a day twice."
         )
-    if view.next_send is not None:
-        lines.append(f"Next: {_when(view.next_send, now)}.")
+    lines.extend(_next_line(view, now, first))
     lines.append(f"`{command} digest channel off` stops it.")
     text = f"This channel gets {one_line(view.lab_name or 'the lab')}'s bookings each morning."
     return simple(RenderContext(command=command), text, [kit.section("\n".join(lines))])

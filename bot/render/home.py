@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.clustermarket.models import Booking
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
-from bot.render.actions import CONNECT, DISCONNECT, HOME_REFRESH
+from bot.render.actions import CONNECT, HOME_REFRESH
 from bot.render.availability import out_of_service_badge
+from bot.render.connect import disconnect_button
 from bot.render.digest import digest_home_blocks
 from bot.render.errors import SLOW_NOTE
 from bot.render.gaps import Gaps
@@ -54,15 +55,7 @@ def _status(
     )
     hint = "" if connect_url else f"\nRun `{command} connect` for a link."
     if linked_as is not None and not broken:
-        confirm = kit.confirm_dialog(
-            "Disconnect Clustermarket?",
-            "The bot revokes and forgets your Clustermarket tokens. Your digests stop until you"
-            " connect again.",
-            "Disconnect",
-            "Cancel",
-            style="danger",
-        )
-        disconnect = kit.button("Disconnect", DISCONNECT, style="danger", confirm=confirm)
+        disconnect = disconnect_button()
         text = f"✅ Connected to Clustermarket as *{escape(one_line(linked_as))}*."
         return [kit.section(text, accessory=disconnect)]
     if linked_as is not None:

@@ -247,7 +247,7 @@ async def equipment_bookings(request: web.Request) -> web.Response:
 
 async def get_me(request: web.Request) -> web.Response:
     state, data, user_id = _context(request)
-    return _one(state, state.shapes.user(data.users[user_id]))
+    return _one(state, state.shapes.user(data.users[user_id], with_email=state.knobs.user_email))
 
 
 async def list_groups(request: web.Request) -> web.Response:

@@ -244,10 +244,16 @@ class Shapes:
             ],
         }
 
-    def user(self, user: User) -> Json:
+    def user(self, user: User, *, with_email: bool = True) -> Json:
+        """The user endpoint's answer; `email` is beyond the published schema, so optional."""
+        shown: Json
         if self.dialect.people == "name":
-            return {"id": user.id, "name": user.name}
-        return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name}
+            shown = {"id": user.id, "name": user.name}
+        else:
+            shown = {"id": user.id, "first_name": user.first_name, "last_name": user.last_name}
+        if with_email and user.email is not None:
+            shown["email"] = user.email
+        return shown
 
     # -- the "messy" dialect's extras --------------------------------------------------------
 

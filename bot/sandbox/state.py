@@ -35,6 +35,8 @@ class SandboxKnobs:
     """Extra seconds before the token endpoint answers (after it has done its work)."""
     strict_refresh: bool = False
     """Refresh tokens die the moment they are used, not at the new token's first use."""
+    user_email: bool = True
+    """The user endpoint says the account's email (the published schema does not have it)."""
 
 
 @dataclass(frozen=True)

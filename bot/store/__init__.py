@@ -6,7 +6,9 @@ One SQLite file (WAL mode, foreign keys on), laid out by concern:
 - `migrations`: the schema as an ordered list of changes (append, never edit)
 - `crypto`, `keys`: tokens encrypted at rest (MultiFernet), and the key canary
 - `links`, `leases`: linked accounts and their tokens; one token renewal per user at a time
-- `states`: OAuth states (single-use, hashed) with the question to resume and PKCE verifier
+- `states`: OAuth states (single-use, hashed) with the question to resume and PKCE verifier,
+  bound to the connect link (used once) and the browser that opened it
+- `pending`: sign-ins held, encrypted, until the person confirms which accounts they link
 - `subscriptions`, `deliveries`: daily digests and their exactly-once deliveries
 - `slack`: users' time zones and Slack event ids already taken
 - `threads`: what each Slack thread or DM was last asked about, for follow-ups
@@ -28,6 +30,7 @@ from bot.store.errors import (
     TokenDecryptionError,
 )
 from bot.store.links import Link
+from bot.store.pending import PendingError, PendingLink
 from bot.store.states import StateClaim
 from bot.store.store import Store
 from bot.store.subscriptions import Subscription
@@ -37,6 +40,8 @@ __all__ = [
     "MEMORY",
     "Delivery",
     "Link",
+    "PendingError",
+    "PendingLink",
     "SchemaTooNew",
     "StateClaim",
     "StateError",

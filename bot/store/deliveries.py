@@ -1,17 +1,26 @@
 """Digest deliveries: one row per digest and local day, the claim that makes it exactly-once.
 
+The claim, and the note that posting begins, each look at the digest again inside their
+transaction (`still_due`): a digest turned off, paused or moved since the run planned it is
+neither claimed nor posted.
+
 Rows older than `KEEP_DELIVERIES` are pruned once a day by whichever digest run comes first
 (a chore recorded in `store_chores`, so cron's one-shot runs share the schedule).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.store.clock import iso, parse, parse_or_none, utc
 from bot.store.database import Database
+from bot.store.subscriptions import Subscription, subscription_of
+
+StillDue = Callable[[Subscription], bool]
+"""Whether a digest, as stored right now, is still due for the day at hand (a pure check)."""
 
 MAX_ERROR_LENGTH = 1000
 """A delivery error is a diagnostic, not a log file."""
@@ -77,20 +86,19 @@ class Deliveries:
         *,
         now: datetime | None = None,
         stale_after: timedelta = STALE_CLAIM,
+        still_due: StillDue | None = None,
     ) -> Delivery | None:
         """Take the right to send this day's digest, so it goes out exactly once.
 
         A new day or a failed attempt is claimed. A claim older than `stale_after` is taken
         over too: its worker may have crashed after posting, so the caller checks Slack
-        before resending. A fresh claim, a sent day or a deleted digest give None.
+        before resending. A fresh claim, a sent day, a deleted digest, or one `still_due`
+        no longer finds due, give None.
         """
         moment = utc(now)
         day = local_date.isoformat()
         with self._db.transaction():
-            found = self._db.one(
-                "SELECT id FROM digest_subscriptions WHERE id = ?", (subscription_id,)
-            )
-            if found is None:
+            if not self._still_due(subscription_id, still_due):
                 return None
             row = self._row(subscription_id, local_date)
             if row is None:
@@ -117,6 +125,11 @@ class Deliveries:
                 )
             return self.get(subscription_id, local_date)
 
+    def _still_due(self, subscription_id: int, still_due: StillDue | None) -> bool:
+        """Inside the caller's transaction: the digest exists and, if asked, is still due."""
+        row = self._db.one("SELECT * FROM digest_subscriptions WHERE id = ?", (subscription_id,))
+        return row is not None and (still_due is None or still_due(subscription_of(row)))
+
     def record(
         self,
         subscription_id: int,
@@ -125,13 +138,14 @@ class Deliveries:
         message_ts: str | None,
         now: datetime | None = None,
     ) -> None:
-        """Mark the day sent, so no later claim resends it."""
+        """Mark the day sent, so no later claim resends it (nothing, if the digest is gone)."""
         moment = iso(now)
         self._db.write(
             """
             INSERT INTO digest_deliveries (subscription_id, local_date, status, claimed_at,
                 sent_at, message_ts, attempts, last_error)
-            VALUES (?, ?, 'sent', ?, ?, ?, 1, NULL)
+            SELECT ?, ?, 'sent', ?, ?, ?, 1, NULL
+            WHERE EXISTS (SELECT 1 FROM digest_subscriptions WHERE id = ?1)
             ON CONFLICT (subscription_id, local_date) DO UPDATE SET
                 status = 'sent', sent_at = excluded.sent_at,
                 message_ts = excluded.message_ts, last_error = NULL
@@ -147,12 +161,14 @@ class Deliveries:
         *,
         now: datetime | None = None,
     ) -> None:
-        """Mark the attempt failed so the next claim may retry; a sent day stays sent."""
+        """Mark the attempt failed so the next claim may retry; a sent day stays sent (and a
+        digest that is gone records nothing)."""
         self._db.write(
             """
             INSERT INTO digest_deliveries (subscription_id, local_date, status, claimed_at,
                 sent_at, message_ts, attempts, last_error)
-            VALUES (?, ?, 'failed', ?, NULL, NULL, 1, ?)
+            SELECT ?, ?, 'failed', ?, NULL, NULL, 1, ?
+            WHERE EXISTS (SELECT 1 FROM digest_subscriptions WHERE id = ?1)
             ON CONFLICT (subscription_id, local_date) DO UPDATE SET
                 status = 'failed', last_error = excluded.last_error
             WHERE digest_deliveries.status != 'sent'
@@ -161,19 +177,40 @@ class Deliveries:
         )
 
     def start_posting(
-        self, subscription_id: int, local_date: date, *, now: datetime | None = None
-    ) -> None:
-        """Note that a post is about to begin; the first such time is kept.
+        self,
+        subscription_id: int,
+        local_date: date,
+        *,
+        now: datetime | None = None,
+        still_due: StillDue | None = None,
+    ) -> bool:
+        """Note that a post is about to begin (the first such time is kept); False, noting
+        nothing, when the digest is gone or `still_due` no longer finds it due: then no post.
 
-        A later claim that sees it must look in Slack before posting: the post may have
-        landed even though its answer never came back.
+        A later claim that sees the note must look in Slack before posting: the post may
+        have landed even though its answer never came back.
         """
+        with self._db.transaction():
+            if not self._still_due(subscription_id, still_due):
+                return False
+            self._db.write(
+                """
+                UPDATE digest_deliveries SET post_started_at = COALESCE(post_started_at, ?)
+                WHERE subscription_id = ? AND local_date = ?
+                """,
+                (iso(now), subscription_id, local_date.isoformat()),
+            )
+        return True
+
+    def release(self, subscription_id: int, local_date: date) -> None:
+        """Give up a claim that will not post, so the day is free again if the digest comes
+        back due (a claim whose post may have begun is kept: Slack may have it)."""
         self._db.write(
             """
-            UPDATE digest_deliveries SET post_started_at = COALESCE(post_started_at, ?)
-            WHERE subscription_id = ? AND local_date = ?
+            DELETE FROM digest_deliveries WHERE subscription_id = ? AND local_date = ?
+                AND status = 'claimed' AND post_started_at IS NULL
             """,
-            (iso(now), subscription_id, local_date.isoformat()),
+            (subscription_id, local_date.isoformat()),
         )
 
     def between(self, first: date, last: date) -> list[Delivery]:

@@ -200,6 +200,43 @@ def _migration_9_thread_topics(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX thread_topics_updated_at ON thread_topics (updated_at)")
 
 
+def _migration_10_links_confirmed_in_one_browser(db: sqlite_utils.Database) -> None:
+    """Connect links that work once, OAuth states bound to the browser that opened the link,
+    and sign-ins held (tokens encrypted) until the person confirms the accounts match."""
+    db.execute("ALTER TABLE oauth_states ADD COLUMN ticket_hash TEXT")
+    db.execute("ALTER TABLE oauth_states ADD COLUMN browser_hash TEXT")
+    db.execute("CREATE UNIQUE INDEX oauth_states_ticket ON oauth_states (ticket_hash)")
+    db.execute(
+        """
+        CREATE TABLE pending_links (
+            token_hash TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            slack_user_id TEXT NOT NULL,
+            browser_hash TEXT NOT NULL,
+            cm_user_id INTEGER NOT NULL,
+            cm_user_name TEXT NOT NULL,
+            cm_email TEXT,
+            access_token TEXT,
+            refresh_token TEXT,
+            expires_at TEXT,
+            scopes TEXT NOT NULL DEFAULT '',
+            resume TEXT,
+            created_at TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            settled_at TEXT
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX pending_links_deadline ON pending_links (deadline)")
+    db.execute("CREATE INDEX pending_links_user ON pending_links (team_id, slack_user_id)")
+
+
+def _migration_11_digest_first_day(db: sqlite_utils.Database) -> None:
+    """The first local date a digest may go out: one turned on after its time of day starts
+    the next day (NULL: any day)."""
+    db.execute("ALTER TABLE digest_subscriptions ADD COLUMN first_day TEXT")
+
+
 # Version n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Migration] = [
     _migration_1_initial,
@@ -211,4 +248,6 @@ MIGRATIONS: list[Migration] = [
     _migration_7_events_by_team,
     _migration_8_digest_indexes_and_chores,
     _migration_9_thread_topics,
+    _migration_10_links_confirmed_in_one_browser,
+    _migration_11_digest_first_day,
 ]

@@ -1,9 +1,15 @@
-"""OAuth states: single-use, short-lived, bound to the Slack user who started linking, with
-the question to answer once linked and the PKCE verifier to finish the code exchange."""
+"""OAuth states: single-use, short-lived, bound to the Slack user who started linking and to
+the browser that opened the connect link, with the question to answer once linked and the
+PKCE verifier to finish the code exchange.
+
+A state is minted when a connect link is opened, and the link's id is kept with it: a link
+that already minted a state is used, so opening it again is refused.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -29,10 +35,19 @@ class StateClaim:
     resume: dict[str, Any] | None
     code_verifier: str | None = field(default=None, repr=False)
     """The PKCE verifier stored with the state; None for states made without one."""
+    browser_hash: str | None = field(default=None, repr=False)
+    """The digest of the browser cookie of whoever opened the connect link."""
+
+    def opened_by(self, browser: str | None) -> bool:
+        """Whether `browser` (the cookie's value) is the one that opened the connect link."""
+        if self.browser_hash is None or not browser:
+            return False
+        return hmac.compare_digest(self.browser_hash, hash_state(browser))
 
 
 def hash_state(state: str) -> str:
-    """Only this digest is stored, so a leaked database cannot complete anyone's OAuth flow."""
+    """Only this digest is stored, so a leaked database cannot complete anyone's OAuth flow
+    (nor replay a connect link or pose as the browser that opened one)."""
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
@@ -49,24 +64,35 @@ class OAuthStates:
         *,
         resume: dict[str, Any] | None = None,
         code_verifier: str | None = None,
+        ticket: str | None = None,
+        browser: str | None = None,
         ttl: timedelta = STATE_TTL,
         now: datetime | None = None,
     ) -> str:
         """A fresh single-use state for `key`'s authorize URL; only its sha256 is stored,
-        and the verifier only encrypted."""
+        and the verifier only encrypted.
+
+        `ticket` is the id of the connect link being opened: StateError('used') when that
+        link already minted a state. `browser` is the opener's cookie, kept as a digest.
+        """
         moment = utc(now)
         state = secrets.token_urlsafe(32)
         payload = None if resume is None else json.dumps(resume, separators=(",", ":"))
+        ticket_hash = None if ticket is None else hash_state(ticket)
         with self._db.transaction():
             self._db.write(
                 "DELETE FROM oauth_states WHERE created_at < ?",
                 (iso(moment - STATE_RETENTION),),
             )
+            if ticket_hash is not None and self._db.one(
+                "SELECT 1 AS used FROM oauth_states WHERE ticket_hash = ?", (ticket_hash,)
+            ):
+                raise StateError("used")
             self._db.write(
                 """
                 INSERT INTO oauth_states (state_hash, team_id, slack_user_id, created_at,
-                    expires_at, used_at, resume, code_verifier)
-                VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
+                    expires_at, used_at, resume, code_verifier, ticket_hash, browser_hash)
+                VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
                 """,
                 (
                     hash_state(state),
@@ -76,6 +102,8 @@ class OAuthStates:
                     iso(moment + ttl),
                     payload,
                     self._cipher.encrypt_or_none(code_verifier),
+                    ticket_hash,
+                    None if browser is None else hash_state(browser),
                 ),
             )
         return state
@@ -111,6 +139,7 @@ class OAuthStates:
             key=UserKey(row["team_id"], row["slack_user_id"]),
             resume=resume,
             code_verifier=self._cipher.decrypt_or_none(row["code_verifier"]),
+            browser_hash=row["browser_hash"],
         )
 
     def reencrypt(self) -> int:

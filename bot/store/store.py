@@ -24,6 +24,7 @@ from bot.store.errors import StoreUnavailable
 from bot.store.keys import KeyCanary
 from bot.store.leases import RefreshLeases
 from bot.store.links import Links
+from bot.store.pending import PendingLinks
 from bot.store.slack import SlackCache
 from bot.store.states import OAuthStates
 from bot.store.subscriptions import Subscriptions
@@ -92,6 +93,7 @@ class Store:
         self.links = Links(self.database, cipher)
         self.leases = RefreshLeases(self.database, self.links)
         self.states = OAuthStates(self.database, cipher)
+        self.pending = PendingLinks(self.database, cipher)
         self.slack = SlackCache(self.database)
         self.subscriptions = Subscriptions(self.database)
         self.deliveries = Deliveries(self.database)
@@ -143,6 +145,7 @@ class Store:
         with self.database.transaction():
             changed = self.links.reencrypt()
             self.states.reencrypt()
+            self.pending.reencrypt()
             self.canary.reencrypt()
         return changed
 
@@ -169,6 +172,13 @@ class Store:
 
     create_state = _writes("states", OAuthStates.create)
     consume_state = _writes("states", OAuthStates.consume)
+
+    # --- sign-ins waiting for the person to confirm ---
+
+    hold_pending_link = _writes("pending", PendingLinks.hold)
+    take_pending_link = _writes("pending", PendingLinks.take)
+    sweep_pending_links = _writes("pending", PendingLinks.sweep)
+    count_pending_links = _reads("pending", PendingLinks.open_count)
 
     # --- Slack-side caches ---
 
@@ -197,5 +207,6 @@ class Store:
     fail_delivery = _writes("deliveries", Deliveries.fail)
     get_delivery = _reads("deliveries", Deliveries.get)
     start_posting = _writes("deliveries", Deliveries.start_posting)
+    release_delivery = _writes("deliveries", Deliveries.release)
     deliveries_between = _reads("deliveries", Deliveries.between)
     prune_deliveries = _writes("deliveries", Deliveries.prune)

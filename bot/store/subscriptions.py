@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.clustermarket.tokens import UserKey
@@ -59,6 +59,8 @@ class Subscription:
     paused_reason: str | None
     created_at: datetime
     updated_at: datetime
+    first_day: date | None = None
+    """No digest for an earlier local date: it was turned on after that day's time."""
 
     @property
     def owner(self) -> UserKey:
@@ -66,7 +68,7 @@ class Subscription:
         return UserKey(self.team_id, self.owner_user_id)
 
 
-def _subscription_of(row: dict[str, Any]) -> Subscription:
+def subscription_of(row: dict[str, Any]) -> Subscription:
     return Subscription(
         id=int(row["id"]),
         kind=row["kind"],
@@ -83,6 +85,7 @@ def _subscription_of(row: dict[str, Any]) -> Subscription:
         paused_reason=row["paused_reason"],
         created_at=parse(row["created_at"]),
         updated_at=parse(row["updated_at"]),
+        first_day=None if row.get("first_day") is None else date.fromisoformat(row["first_day"]),
     )
 
 
@@ -118,11 +121,12 @@ class Subscriptions:
         lab_name: str | None = None,
         skip_weekends: bool = False,
         include_empty: bool = False,
+        first_day: date | None = None,
     ) -> Subscription:
         """Create or update the digest with this unique key, and (re)activate it.
 
         A channel digest is unique per channel: whoever sets it up last becomes its owner,
-        whose tokens build it.
+        whose tokens build it. `first_day` is the first local date it may go out (None: any).
         """
         value = _unique_value(kind, owner_user_id, channel_id)
         if not _SEND_TIME.fullmatch(send_time):
@@ -139,6 +143,7 @@ class Subscriptions:
             timezone,
             int(skip_weekends),
             int(include_empty),
+            None if first_day is None else first_day.isoformat(),
         )
         with self._db.transaction():
             existing = self._db.one(_FIND_SQL[kind], (team_id, kind, value))
@@ -147,8 +152,9 @@ class Subscriptions:
                     """
                     INSERT INTO digest_subscriptions (kind, team_id, owner_user_id,
                         channel_id, lab_id, lab_name, send_time, timezone, skip_weekends,
-                        include_empty, status, paused_reason, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
+                        include_empty, first_day, status, paused_reason, created_at,
+                        updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
                     """,
                     (kind, team_id, *fields, now, now),
                 )
@@ -158,8 +164,8 @@ class Subscriptions:
                     """
                     UPDATE digest_subscriptions SET owner_user_id = ?, channel_id = ?,
                         lab_id = ?, lab_name = ?, send_time = ?, timezone = ?,
-                        skip_weekends = ?, include_empty = ?, status = 'active',
-                        paused_reason = NULL, updated_at = ?
+                        skip_weekends = ?, include_empty = ?, first_day = ?,
+                        status = 'active', paused_reason = NULL, updated_at = ?
                     WHERE id = ?
                     """,
                     (*fields, now, subscription_id),
@@ -170,7 +176,7 @@ class Subscriptions:
 
     def get(self, subscription_id: int) -> Subscription | None:
         row = self._db.one("SELECT * FROM digest_subscriptions WHERE id = ?", (subscription_id,))
-        return None if row is None else _subscription_of(row)
+        return None if row is None else subscription_of(row)
 
     def find(
         self,
@@ -183,12 +189,12 @@ class Subscriptions:
         """The digest with this unique key: owner for personal, channel for channel ones."""
         value = _unique_value(kind, owner_user_id, channel_id)
         row = self._db.one(_FIND_SQL[kind], (team_id, kind, value))
-        return None if row is None else _subscription_of(row)
+        return None if row is None else subscription_of(row)
 
     def all(self, *, team_id: str | None = None, status: str | None = None) -> list[Subscription]:
         """Digests, oldest first, optionally of one workspace and/or in one status."""
         sql, params = list_query(team_id=team_id, status=status)
-        return [_subscription_of(row) for row in self._db.all(sql, params)]
+        return [subscription_of(row) for row in self._db.all(sql, params)]
 
     def delete(self, subscription_id: int) -> bool:
         """Remove a digest and (by cascade) its delivery history; False if there was none."""

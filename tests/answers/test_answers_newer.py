@@ -192,6 +192,7 @@ async def test_a_window_already_over_reads_no_bookings(world: Bench) -> None:
 
 async def test_clustermarket_down_is_said_once(world: Bench) -> None:
     answerer = Answerer(world.client, world.store)  # nothing cached
+    world.client.forget(ZOE)
     world.sandbox.knobs.error_rate = 1.0
     try:
         reply = await answerer.answer(WhatIsFree(NOW), Asker(ZOE, LONDON, CLOCK))

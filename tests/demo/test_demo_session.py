@@ -16,7 +16,7 @@ from bot.demo.session import DemoSession
 from bot.demo.terminal import Style
 from bot.demo.world import PEOPLE, World
 
-EMILY = PEOPLE[3]
+JOSE, EMILY = PEOPLE[2], PEOPLE[3]
 FAST_RETRIES = {"backoff_base": 0.001, "backoff_cap": 0.01}
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -139,7 +139,7 @@ async def test_connect_disconnect_and_connect_again_answers_the_question(
     assert "First, connect your Clustermarket account  [Connect ↗]" in prompt
     linked = await say(session, ":click Connect")
     assert "Zoë Ångström signs in and approves" in linked
-    assert "Connected as Zoë Ångström" in linked
+    assert "Connected to Clustermarket as Zoë Ångström" in linked
     assert "Clustermarket ID" in linked  # the question that asked for the link, answered
 
 
@@ -195,11 +195,26 @@ async def test_switching_to_emily_shows_the_connect_flow(own_session: DemoSessio
     assert "You are now Emily Carter" in shown
     assert "[Connect ↗]" in shown
     assert "The browser shows cmbot's page: Connected." in shown
-    assert "Connected as Emily Carter" in shown
+    assert "Connected to Clustermarket as Emily Carter" in shown
+    assert "Link these accounts" not in shown  # her Slack email is her Clustermarket one
     assert session.person == EMILY and await session.linked(EMILY)
     assert "Emily Carter" in await say(session, "/cm me")
     back = await say(session, ":user zoë")
     assert back == "» You are now Zoë Ångström (@zoe, Europe/London)."
+
+
+async def test_a_person_whose_emails_differ_sees_the_confirm_page(
+    own_session: DemoSession,
+) -> None:
+    session = own_session
+    fake = session.world.fake
+    fake.add_user(JOSE.user_id, name=JOSE.name, real_name=JOSE.real_name, email="pepe@gmail.com")
+    shown = await say(session, ":user jose")
+    assert "The browser shows cmbot's page: Link these accounts?" in shown
+    assert "pepe@gmail.com" in shown and "jose.nunez@northbridge.ac.uk" in shown
+    assert "José checks both accounts and presses [Link these accounts]." in shown
+    assert "The browser shows cmbot's page: Connected." in shown
+    assert await session.linked(JOSE)
 
 
 async def test_home_tab_and_its_buttons(session: DemoSession) -> None:

@@ -64,6 +64,29 @@ async def services(sandbox: Sandbox, fake: FakeSlack, tmp_path: Path) -> AsyncIt
 
 
 @pytest.fixture
+def cron_environment(
+    services: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Settings:
+    """The services' settings as cron's environment gives them to `cmbot digest run-due`
+    (run from a folder with no .env), so cron's run shares the services' database."""
+    settings = services.settings
+    token, secret = settings.SLACK_BOT_TOKEN, settings.CLUSTERMARKET_CLIENT_SECRET
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "SLACK_BOT_TOKEN": token.get_secret_value() if token else "",
+        "SLACK_API_URL": settings.SLACK_API_URL,
+        "CLUSTERMARKET_API_URL": settings.CLUSTERMARKET_API_URL,
+        "CLUSTERMARKET_OAUTH_URL": settings.CLUSTERMARKET_OAUTH_URL,
+        "CLUSTERMARKET_CLIENT_ID": settings.CLUSTERMARKET_CLIENT_ID or "",
+        "CLUSTERMARKET_CLIENT_SECRET": secret.get_secret_value() if secret else "",
+        "DATABASE_PATH": settings.DATABASE_PATH,
+        "TOKEN_ENCRYPTION_KEY": ",".join(settings.encryption_keys()),
+    }.items():
+        monkeypatch.setenv(name, value)
+    return settings
+
+
+@pytest.fixture
 def runner(services: Services) -> DigestRunner:
     return DigestRunner(services)
 

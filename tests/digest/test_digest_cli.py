@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,61 +14,14 @@ from bot.cli import main
 from bot.config import SettingsError
 from bot.digest import cli
 from bot.fake_slack import FakeSlack
-from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
-from bot.store import Store
 
 
-@pytest.fixture
-def environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox: Sandbox, fake: FakeSlack
-) -> str:
-    key = Fernet.generate_key().decode()
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    for name, value in {
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_API_URL": fake.api_url,
-        "CLUSTERMARKET_API_URL": sandbox.api_url,
-        "CLUSTERMARKET_OAUTH_URL": sandbox.oauth_url,
-        "CLUSTERMARKET_CLIENT_ID": DEMO_CLIENT_ID,
-        "CLUSTERMARKET_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        "DATABASE_PATH": str(tmp_path / "cron.db"),
-        "TOKEN_ENCRYPTION_KEY": key,
-    }.items():
-        monkeypatch.setenv(name, value)
-    return key
-
-
+@pytest.mark.usefixtures("cron_environment")
 async def test_run_due_sends_and_prints_one_line(
-    environment: str,
-    tmp_path: Path,
-    sandbox: Sandbox,
-    fake: FakeSlack,
-    capsys: pytest.CaptureFixture[str],
+    link, personal, fake: FakeSlack, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.clustermarket.tokens import TokenSet
-
-    store = await Store.open(tmp_path / "cron.db", [environment])
-    grant = sandbox.grant_tokens(PRIYA.cm_user_id)
-    await store.save_link(
-        PRIYA.key,
-        cm_user_id=PRIYA.cm_user_id,
-        cm_user_name="Priya",
-        tokens=TokenSet(
-            str(grant["access_token"]),
-            str(grant["refresh_token"]),
-            dt.datetime.now(dt.UTC) + dt.timedelta(days=3650),
-            str(grant["scope"]),
-        ),
-    )
-    await store.save_subscription(
-        kind="personal",
-        team_id=PRIYA.key.team_id,
-        owner_user_id=PRIYA.user_id,
-        channel_id=fake.dm_channel_id(PRIYA.user_id),
-        send_time="08:00",
-        timezone="Europe/London",
-    )
-    await store.aclose()
+    await link(PRIYA)
+    await personal(PRIYA)
     # cron's process has its own event loop; the sandbox and the fake keep serving from ours
     code = await asyncio.to_thread(cli.run_due_command, MORNING)
     assert code == 0

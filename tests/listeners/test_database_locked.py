@@ -70,3 +70,18 @@ async def test_a_locked_database_freezes_no_reply_and_drops_no_mention(
     assert len(unrecorded) == 2
     assert all(r.levelno == logging.WARNING for r in unrecorded)
     assert "Traceback" not in caplog.text
+
+
+async def test_a_connect_link_opened_while_the_database_is_locked_is_not_used_up(
+    linked_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = linked_world
+    url = await world.connect_url(ZOE)
+    with write_locked(Path(world.settings.DATABASE_PATH)):
+        page = await world.browser.get(url)
+    assert page.status_code == 503
+    assert "try again in a minute" in page.text and "nothing changed" in page.text
+    assert "Traceback" not in caplog.text
+    assert "could not start account linking: the database stayed locked" in caplog.text
+    again = await world.follow_connect_link(url, ZOE)  # the link still works, once
+    assert again.status_code == 200 and "Connected" in again.text

@@ -21,16 +21,33 @@ KEY = UserKey("T0CMBOT", ZOE.user_id)
 async def test_connect_links_and_dms_connected_as(world: World) -> None:
     reply = await ask(world, "connect")
     assert "Connect" in words(reply)
+    assert "it works once, for 15 minutes" in words(reply)
     assert find_button(reply, "cm_connect")["url"].startswith(world.base_url)
 
-    page = await world.link(ZOE)
+    page = await world.link(ZOE, confirm=None)  # the emails match: no question asked
 
     assert page.status_code == 200
-    assert "Zoë Ångström" in page.text
+    assert "Zoë Ångström" in page.text and "zoe.angstrom@northbridge.ac.uk" in page.text
     link = await world.services.store.get_link(KEY)
     assert link is not None and link.cm_user_id == ZOE.cm_user_id
     dm = await world.fake.wait_for(lambda: world.fake.messages_in(ZOE.user_id))
-    assert "Zoë Ångström" in dm[0].text
+    assert "Zoë Ångström" in dm[0].text and "zoe.angstrom@northbridge.ac.uk" in dm[0].text
+    assert find_button({"blocks": dm[0].blocks}, "cm_disconnect")["confirm"]
+
+
+async def test_the_disconnect_button_of_the_connected_dm_unlinks(world: World) -> None:
+    await world.link(ZOE)
+    [dm] = await world.fake.wait_for(lambda: world.fake.messages_in(ZOE.user_id))
+    revocations = world.sandbox.stats.revocations
+
+    answer = await world.slack.action(
+        "cm_disconnect", "", user_id=ZOE.user_id, channel_id=dm.channel
+    )
+
+    assert answer.status_code == 200
+    await world.fake.wait_for(lambda: "Disconnected" in world.fake.messages_in(ZOE.user_id)[0].text)
+    assert await world.services.store.get_link(KEY) is None
+    assert world.sandbox.stats.revocations > revocations
 
 
 async def test_denied_consent_changes_nothing(world: World) -> None:
@@ -43,9 +60,7 @@ async def test_denied_consent_changes_nothing(world: World) -> None:
 
 async def _authorize_redirect(world: World) -> str:
     """The callback URL Clustermarket sends the browser to after approval."""
-    await world.slack.command("connect", user_id=ZOE.user_id)
-    url = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
-    start = await world.browser.get(url)
+    start = await world.browser.get(await world.connect_url(ZOE))
     assert start.status_code == 302
     return await submit_authorize_page(world.browser, start.headers["location"], ZOE.cm_user_id)
 
@@ -75,10 +90,10 @@ async def test_unknown_state_is_refused(world: World) -> None:
 
 async def test_expired_state_is_refused(world: World) -> None:
     callback = await _authorize_redirect(world)
-    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=11), tick=True):
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=16), tick=True):
         page = await world.browser.get(callback)
     assert page.status_code == 400
-    assert "10 minutes" in page.text
+    assert "within 15 minutes" in page.text
     assert await world.services.store.get_link(KEY) is None
 
 
@@ -101,13 +116,20 @@ async def test_callback_without_state_is_incomplete(world: World) -> None:
 async def test_damaged_connect_link_says_get_a_fresh_one(world: World) -> None:
     page = await world.browser.get(f"{world.base_url}/clustermarket/connect?ticket=garbage")
     assert page.status_code == 400
-    assert "/cm connect" in page.text
+    assert "damaged" in page.text
+    assert "/cm connect" in page.text and "work once, for 15 minutes" in page.text
 
 
-async def test_connect_link_still_works_an_hour_later(world: World) -> None:
-    await world.slack.command("connect", user_id=ZOE.user_id)
-    url = await world.fake.wait_for(lambda: world.button_url(ZOE.user_id))
-    with time_machine.travel(datetime.now(UTC) + timedelta(hours=1), tick=True):
+async def test_a_connect_link_works_for_its_stated_lifetime_and_no_longer(world: World) -> None:
+    late = await world.connect_url(ZOE)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=16), tick=True):
+        page = await world.follow_connect_link(late, ZOE)
+    assert page.status_code == 400
+    assert "has expired" in page.text and "work once, for 15 minutes" in page.text
+    assert await world.services.store.get_link(KEY) is None
+
+    url = await world.connect_url(ZOE)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=14), tick=True):
         page = await world.follow_connect_link(url, ZOE)
     assert page.status_code == 200
     assert await world.services.store.get_link(KEY) is not None
@@ -190,6 +212,8 @@ async def test_no_code_state_or_ticket_reaches_the_logs(
     assert query["code"][0] not in logged
     assert query["state"][0] not in logged
     assert "ticket=" not in logged
+    cookie = world.browser.cookies.get("cmbot_connect")
+    assert cookie and cookie not in logged
 
 
 async def test_every_connect_link_carries_pkce_and_the_callback_proves_it(world: World) -> None:

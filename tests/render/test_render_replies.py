@@ -82,7 +82,7 @@ from bot.render import (
     shared_by,
     unexpected_error_reply,
 )
-from bot.render.actions import CHOOSE, CONNECT, MORE, SHARE
+from bot.render.actions import CHOOSE, CONNECT, DISCONNECT, MORE, SHARE
 
 
 def ctx_for(intent: object, *, page: int = 0, audience: str = "private") -> RenderContext:
@@ -513,11 +513,16 @@ def test_connect_prompt(reason: str) -> None:
     (connect,) = buttons(reply)
     assert connect["action_id"] == CONNECT and connect["url"] == url
     assert connect["style"] == "primary"
-    assert "expires" in dumped and "only ever see what your account can see" in dumped
+    assert "works once, for 15 minutes" in dumped
+    assert "only ever see what your account can see" in dumped
 
 
 def test_connected_and_disconnected() -> None:
     assert "Zoë Ångström" in check(connected_message("Zoë Ångström"))
+    with_email = connected_message("Zoë <Ångström>", "zoe&co@example.org")
+    assert "*Zoë &lt;Ångström&gt;* (zoe&amp;co@example.org)" in check(with_email)
+    (disconnect,) = buttons(with_email)
+    assert disconnect["action_id"] == DISCONNECT and disconnect["confirm"]
     assert "Disconnected" in check(disconnected_message())
     assert "weren't connected" in check(not_connected_message("/cm"))
 

@@ -77,7 +77,7 @@ BOOKING = {
 }
 GROUP_SUMMARY = {"id", "name"}
 GROUP = {"id", "name", "equipment"}
-USER = {"id", "first_name", "last_name"}
+USER = {"id", "first_name", "last_name", "email"}  # email: beyond the schema, see the knob
 
 EMILY = 15011  # sees only the independent lab
 MANAGER = 15002
@@ -129,7 +129,15 @@ async def test_every_path_answers_with_the_schema_fields(
     assert isinstance(booking["cost"], str)
 
     me = (await get(http, "/me", auth)).json()
-    assert me == {"id": sandbox.demo_user_id, "first_name": "Zoë", "last_name": "Ångström"}
+    assert me == {
+        "id": sandbox.demo_user_id,
+        "first_name": "Zoë",
+        "last_name": "Ångström",
+        "email": "zoe.angstrom@northbridge.ac.uk",
+    }
+    sandbox.knobs.user_email = False  # the published schema's shape exactly
+    schema_only = (await get(http, "/me", auth)).json()
+    assert schema_only == {"id": sandbox.demo_user_id, "first_name": "Zoë", "last_name": "Ångström"}
 
 
 async def test_account_details_link_the_hierarchy(http: httpx.AsyncClient, bearer: Bearer) -> None:

@@ -87,7 +87,12 @@ def test_wal_mode_and_foreign_keys(store: Store, db_path: Path) -> None:
     )
     store.deliveries.record(subscription.id, date(2025, 3, 10), message_ts="1.2")
     with pytest.raises(sqlite3.IntegrityError):
-        store.deliveries.record(9999, date(2025, 3, 10), message_ts="1.2")
+        store.database.write(
+            "INSERT INTO digest_deliveries (subscription_id, local_date, status)"
+            " VALUES (9999, '2025-03-10', 'sent')"
+        )
+    store.deliveries.record(9999, date(2025, 3, 10), message_ts="1.2")  # a digest turned off
+    assert store.deliveries.get(9999, date(2025, 3, 10)) is None  # meanwhile: nothing recorded
 
 
 def test_memory_database_works() -> None:
