@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -32,15 +31,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from children import ROOT, child_env
 from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, Phase, given, settings
 
-from bot.demo.world import PEOPLE, SIGNING_SECRET, free_port
+from bot.demo.world import (
+    PEOPLE,
+    SIGNING_SECRET,
+    connect_button_url,
+    follow_connect_link,
+    free_port,
+)
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.fake_slack.fuzz import MARKER, Signed, Workspace, requests
-from bot.render.actions import CONNECT
-from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
-from bot.sandbox.browser import submit_authorize_page
+from bot.sandbox import Sandbox
 
 T = TypeVar("T")
 ZOE = PEOPLE[0]
@@ -84,48 +88,26 @@ class Upstreams:
         self.thread.join(10)
 
 
-def environment(up: Upstreams, port: int, database: str, code: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLUSTERMARKET_"))}
+def environment(up: Upstreams, port: int, database: Path, code: Path | None) -> dict[str, str]:
+    """`cmbot serve` in HTTP mode (its door is what is bent), code from `code` or this tree."""
+    key = Fernet.generate_key().decode()
+    env = child_env(up.fake, up.sandbox, database, key, code or ROOT)
     env.update(
-        SLACK_BOT_TOKEN=up.fake.bot_token,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=up.fake.api_url,
-        CLUSTERMARKET_API_URL=up.sandbox.api_url,
-        CLUSTERMARKET_OAUTH_URL=up.sandbox.oauth_url,
-        CLUSTERMARKET_CLIENT_ID=DEMO_CLIENT_ID,
-        CLUSTERMARKET_CLIENT_SECRET=DEMO_CLIENT_SECRET,
         PUBLIC_URL=f"http://127.0.0.1:{port}",
-        DATABASE_PATH=database,
-        TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         HOST="127.0.0.1",
         PORT=str(port),
     )
-    if code is not None:
-        env["PYTHONPATH"] = str(code)
     return env
 
 
 async def link_zoe(up: Upstreams, base_url: str) -> None:
-    """/cm connect, the button, the sandbox's authorize page, the callback."""
+    """/cm connect, then the button through the real flow, as `bot.demo.world` follows it."""
     async with SlackRequester(base_url + "/slack/events", SIGNING_SECRET, up.fake) as slack:
         await slack.command("connect", user_id=ZOE.user_id)
-    for _ in range(200):
-        urls = [
-            element["url"]
-            for post in up.fake.responses
-            for block in post.body.get("blocks", [])
-            for element in [*block.get("elements", []), block.get("accessory") or {}]
-            if isinstance(element, dict) and element.get("action_id") == CONNECT
-        ]
-        if urls:
-            break
-        await asyncio.sleep(0.05)
+    url = await up.fake.wait_for(lambda: connect_button_url(up.fake, ZOE.user_id))
     async with httpx.AsyncClient(timeout=30) as browser:
-        start = await browser.get(urls[-1])
-        callback = await submit_authorize_page(
-            browser, start.headers["location"], ZOE.cm_user_id, approve=True
-        )
-        await browser.get(callback)
+        await follow_connect_link(browser, url, ZOE)
 
 
 def fuzz(up: Upstreams, url: str, count: int) -> Counter[int]:
@@ -174,7 +156,7 @@ def run(count: int, code: Path | None) -> Outcome:
     with Upstreams() as up, tempfile.TemporaryDirectory(prefix="cmbot-fuzz-") as folder:
         port = free_port()
         log = Path(folder) / "serve.log"
-        env = environment(up, port, str(Path(folder) / "cmbot.db"), code)
+        env = environment(up, port, Path(folder) / "cmbot.db", code)
         with log.open("wb") as sink:
             serve = [sys.executable, "-m", "bot", "serve"]
             process = subprocess.Popen(serve, env=env, cwd=folder, stdout=sink, stderr=sink)  # noqa: S603

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -15,13 +14,6 @@ from serve_process import serve_environment
 from bot.demo.world import SIGNING_SECRET, free_port
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.sandbox import Sandbox
-
-
-@pytest.fixture
-async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
-    async with Sandbox() as sandbox, FakeSlack() as fake:
-        fake.add_user("U0ZOE", name="zoe", real_name="Zoë Ångström")
-        yield sandbox, fake
 
 
 async def test_serve_answers_health_and_slack_then_stops_cleanly(

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import resource
-import signal
-import sys
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
-import pytest
 from cryptography.fernet import Fernet
-from test_serve import serve_environment
+from serve_process import ServeProcess, serve_environment
 
 from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.demo.world import SIGNING_SECRET, free_port
@@ -22,22 +18,6 @@ from bot.sandbox import Sandbox
 from bot.store import Store
 
 WAIT = 30.0  # generous: a loaded test machine is slow, and waiting ends at the answer
-
-
-@pytest.fixture
-async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
-    async with Sandbox() as sandbox, FakeSlack() as fake:
-        fake.add_user("U0ZOE", name="zoe", real_name="Zoë Ångström")
-        yield sandbox, fake
-
-
-async def serve(
-    environment: dict[str, str], folder: Path, before: Callable[[], None] | None = None
-) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", env=environment, cwd=str(folder),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=before,
-    )  # fmt: skip
 
 
 async def test_serve_refuses_an_empty_secret_a_wrong_key_and_a_bad_port_at_once(
@@ -57,15 +37,20 @@ async def test_serve_refuses_an_empty_secret_a_wrong_key_and_a_bad_port_at_once(
     await earlier.aclose()
     environment = serve_environment(sandbox, fake, free_port(), str(database))
     environment.update(SLACK_SIGNING_SECRET="  ", PORT="eighty")
-    _, stderr = await (await serve(environment, tmp_path)).communicate()
-    lines = stderr.decode().strip().splitlines()
+    bot = ServeProcess(environment, tmp_path)
+    await bot.start()
+    assert bot.process is not None
+    await asyncio.wait_for(bot.process.wait(), timeout=WAIT)  # it stops by itself
+    code, stderr = await bot.stop()
+    lines = stderr.strip().splitlines()
+    assert code == 2
     assert [line.split(":", 2)[1].strip().split(" ")[0] for line in lines] == [
         "PORT",
         "SLACK_SIGNING_SECRET",
         "TOKEN_ENCRYPTION_KEY",
     ], lines
     assert "set but empty" in lines[1] and "cannot be decrypted" in lines[2]
-    assert "eighty" not in stderr.decode() and b"Traceback" not in stderr
+    assert "eighty" not in stderr and "Traceback" not in stderr
 
 
 async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
@@ -81,16 +66,12 @@ async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
     def few_descriptors() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
 
-    process = await serve(environment, tmp_path, few_descriptors)
+    bot = ServeProcess(environment, tmp_path, before=few_descriptors)
+    await bot.start()
     idle: list[asyncio.StreamWriter] = []
     try:
         async with httpx.AsyncClient(timeout=WAIT) as http:
-            for _ in range(int(WAIT * 10)):  # a loaded machine takes a while to start Python
-                try:
-                    await http.get(f"http://127.0.0.1:{port}/healthz")
-                    break
-                except httpx.ConnectError:
-                    await asyncio.sleep(0.1)
+            await bot.health(http)  # a loaded machine takes a while to start Python
             for _ in range(400):
                 idle.append((await asyncio.open_connection("127.0.0.1", port))[1])
             health = await http.get(f"http://127.0.0.1:{port}/healthz")
@@ -102,7 +83,6 @@ async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
     finally:
         for writer in idle:
             writer.close()
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=WAIT)
-    assert process.returncode == 0, stderr.decode()[-2000:]
-    assert b"Traceback" not in stderr
+        code, stderr = await bot.stop()
+    assert code == 0, stderr[-2000:]
+    assert "Traceback" not in stderr

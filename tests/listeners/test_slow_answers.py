@@ -8,7 +8,7 @@ The sandbox's latency knob makes Clustermarket slow; the world's note comes afte
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 
 import pytest
 import pytest_asyncio
@@ -24,6 +24,7 @@ WAIT = 30.0  # generous: a loaded test machine is slow, and waiting ends at the 
 
 LATENCY = 0.4
 POSTS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+QUESTION = "what's in the sequencing group?"
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -58,13 +59,20 @@ def first(calls: list[Call], method: str, text: str) -> int:
     return next(i for i, c in enumerate(calls) if c.method == method and carries(c, text))
 
 
+async def until_answered(world: World, asking: Awaitable[object]) -> list[Call]:
+    """The Web API calls from sending a question (`asking`) until its answer is posted."""
+    before = len(world.fake.calls)
+    await asking
+    await world.fake.wait_for(lambda: answered(world, before, "Sequencing:", *POSTS), timeout=WAIT)
+    return world.fake.calls[before:]
+
+
 @pytest.mark.usefixtures("slow")
 async def test_a_slow_dm_gets_the_note_first_and_the_answer_in_its_place(world: World) -> None:
-    before = len(world.fake.calls)
-    await world.slack.direct_message("what's in the sequencing group?", user_id=ZOE.user_id)
-    await world.fake.wait_for(lambda: answered(world, before, "Sequencing:", *POSTS), timeout=WAIT)
-    calls = world.fake.calls[before:]
-    assert first(calls, "chat.postMessage", SLOW_NOTE) < first(calls, "chat.update", "NovaSeq")
+    calls = await until_answered(world, world.slack.direct_message(QUESTION, user_id=ZOE.user_id))
+    note = first(calls, "chat.postMessage", SLOW_NOTE)
+    assert note < first(calls, "chat.update", "NovaSeq")
+    assert calls[note].args.get("thread_ts") is None  # a DM is answered in the DM, not a thread
     shown = world.fake.messages_in(ZOE.user_id)[-1]
     assert "NovaSeq" in shown.text and SLOW_NOTE not in shown.text  # the note was replaced
 
@@ -73,10 +81,7 @@ async def test_a_slow_dm_gets_the_note_first_and_the_answer_in_its_place(world: 
 async def test_a_slow_mention_gets_a_private_note_then_the_answer_in_the_thread(
     world: World,
 ) -> None:
-    before = len(world.fake.calls)
-    await world.slack.mention("what's in the sequencing group?", user_id=ZOE.user_id)
-    await world.fake.wait_for(lambda: answered(world, before, "Sequencing:", *POSTS), timeout=WAIT)
-    calls = world.fake.calls[before:]
+    calls = await until_answered(world, world.slack.mention(QUESTION, user_id=ZOE.user_id))
     note = first(calls, "chat.postEphemeral", SLOW_NOTE)
     assert note < first(calls, "chat.postMessage", "NovaSeq")
     assert calls[note].args["user"] == ZOE.user_id  # only the asker sees the note
@@ -103,7 +108,7 @@ async def test_a_quick_answer_comes_without_a_note(world: World) -> None:
     world.conversation.slow_note_after = 10.0  # "quick" on a busy test machine too
     before = len(world.fake.calls)
     try:
-        await world.slack.direct_message("what's in the sequencing group?", user_id=ZOE.user_id)
+        await world.slack.direct_message(QUESTION, user_id=ZOE.user_id)
         await world.fake.wait_for(
             lambda: answered(world, before, "Sequencing:", *POSTS), timeout=WAIT
         )
@@ -118,7 +123,7 @@ async def test_past_the_ceiling_the_note_becomes_too_slow(world: World) -> None:
     world.sandbox.knobs.latency = 2.0
     try:
         before = len(world.fake.calls)
-        await world.slack.direct_message("what's in the sequencing group?", user_id=ZOE.user_id)
+        await world.slack.direct_message(QUESTION, user_id=ZOE.user_id)
         await world.fake.wait_for(lambda: answered(world, before, "too long", *POSTS), timeout=WAIT)
         calls = world.fake.calls[before:]
         assert first(calls, "chat.postMessage", SLOW_NOTE) < first(
