@@ -115,7 +115,9 @@ class UserCache:
                 return cast(V, entry.value)
             self._drop(slot)
         record_cache(kind, hit=False)
-        flight = self._flights.get(slot) or self._fly(slot, fetch, kind, background=False)
+        flight = self._flights.get(slot)
+        if flight is None or flight.void:  # a fetch from before a forget answers no one new
+            flight = self._fly(slot, fetch, kind, background=False)
         # Shielded: a question that stops waiting (its deadline passed) leaves the fetch to
         # finish for whoever else waits, and for the next question.
         return cast(V, await asyncio.shield(flight.task))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from bot.digest.plans import DigestReport
 from bot.digest.runner import DigestRunner
+from bot.failures import failure_line
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class DigestScheduler:
         self._stopping = asyncio.Event()
         self.last_report: DigestReport | None = None
         self.runs = 0
+        self.started_at: dt.datetime | None = None
+        self.last_tick_at: dt.datetime | None = None
+        """When the last tick finished (a failed run too): /healthz tells a stuck loop by it."""
 
     @property
     def running(self) -> bool:
@@ -63,6 +67,7 @@ class DigestScheduler:
         if self.running:
             return
         self._stopping = asyncio.Event()
+        self.started_at = self._clock()
         self._task = asyncio.create_task(self._loop(), name="digest-scheduler")
 
     async def stop(self) -> None:
@@ -82,8 +87,8 @@ class DigestScheduler:
         """One run now; a run that fails is logged and the scheduler carries on."""
         try:
             report = await self.runner.run_due(self._clock())
-        except Exception:
-            logger.exception("digest run failed")
+        except Exception as error:
+            logger.error("digest run failed: %s", failure_line(error))
             return None
         self.runs += 1
         self.last_report = report
@@ -99,3 +104,4 @@ class DigestScheduler:
             if self._stopping.is_set():
                 return
             await self.tick()
+            self.last_tick_at = self._clock()

@@ -91,5 +91,5 @@ def booking_details_reply(booking: BookingDetails, tz: dt.tzinfo, ctx: RenderCon
     context.append(f"times in {escape(zone_name(tz))}")
     blocks.append(kit.context("  ·  ".join(part for part in context if part)))
     status = f", {one_line(booking.status)}" if booking.status and booking.status.strip() else ""
-    text = escape(f"{instrument}, {when}{status}")
+    text = f"{instrument}, {when}{status}"
     return simple(ctx, text, blocks)

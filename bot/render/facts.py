@@ -36,7 +36,7 @@ def _reply(
     """The sentence (plain words; bold marks what was asked) under the instrument's name."""
     bold, plain = said
     head = [kit.header(f"🔬 {one_line(entry.name)}")]
-    return finish(ctx, escape(plain), [*head, kit.section(bold)], buttons=buttons, share=known)
+    return finish(ctx, plain, [*head, kit.section(bold)], buttons=buttons, share=known)
 
 
 def _one_fact(
