@@ -22,14 +22,18 @@ KEEPALIVE_SECONDS = 15.0
 MAX_CONNECTIONS = 1000
 DESCRIPTORS_KEPT_FREE = 200
 """For the database, the pools to Slack and Clustermarket, logs: never used up by clients."""
+BACKLOG = 128
+"""Connections waiting to be accepted; asyncio accepts up to this many in one go, before the
+oldest ones pushed out have given their descriptors back, so the cap leaves room for them."""
 
 
 def connection_cap() -> int:
-    """At most MAX_CONNECTIONS, and DESCRIPTORS_KEPT_FREE below the process's limit."""
+    """At most MAX_CONNECTIONS, and DESCRIPTORS_KEPT_FREE plus one burst of accepts below
+    the process's limit."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return MAX_CONNECTIONS
-    return max(16, min(MAX_CONNECTIONS, soft - DESCRIPTORS_KEPT_FREE))
+    return max(16, min(MAX_CONNECTIONS, soft - DESCRIPTORS_KEPT_FREE - BACKLOG))
 
 
 class CappedSite(web.BaseSite):
@@ -61,7 +65,7 @@ class CappedSite(web.BaseSite):
 
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            connection, self._host, self._port, backlog=self._backlog, reuse_address=True
+            connection, self._host, self._port, backlog=BACKLOG, reuse_address=True
         )
 
 
