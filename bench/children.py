@@ -49,9 +49,11 @@ def memory_mib(pid: int) -> tuple[float, float]:
 def child_env(
     fake: FakeSlack, sandbox: Sandbox, database: Path, key: str, tree: Path = ROOT
 ) -> dict[str, str]:
-    """Settings for a bot child (code from `tree`) between this fake Slack and sandbox."""
+    """Settings for a bot child (code from `tree`) between this fake Slack and sandbox; none of
+    the shell's own Slack or Clustermarket settings (an app token would switch the mode)."""
+    outside = (name for name in os.environ if not name.startswith(("SLACK_", "CLUSTERMARKET_")))
     return {
-        **os.environ,
+        **{name: os.environ[name] for name in outside},
         "PYTHONPATH": str(tree),
         "SLACK_BOT_TOKEN": fake.bot_token,
         "SLACK_API_URL": fake.api_url,

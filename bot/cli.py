@@ -11,12 +11,18 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bot.backup import BackupError, backup_database
-from bot.config import SettingsError, load_logging_settings, load_settings
+from bot.config import (
+    SettingsError,
+    load_logging_settings,
+    load_settings,
+    serve_settings_problems,
+)
 from bot.demo.cli import add_demo_arguments, demo_command
 from bot.digest.cli import add_run_due_arguments
 from bot.digest.cli import run_due_command as run_due_digests
 from bot.doctor.cli import add_doctor_arguments, doctor_command
 from bot.forget_cli import add_forget_arguments, forget_command
+from bot.health import store_problems
 from bot.notify.cli import run_due_command as run_due_notifications
 from bot.observability import configure_logging
 from bot.sandbox import SandboxKnobs, run_sandbox
@@ -47,8 +53,11 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def _serve(_: argparse.Namespace) -> int:
-    settings = load_settings()
-    settings.require_for_serve()
+    """Refuse to start, naming every problem at once, or serve until stopped."""
+    settings, problems = serve_settings_problems()
+    problems += asyncio.run(store_problems(settings))
+    if problems:
+        raise SettingsError(*problems)
     asyncio.run(serve(settings))
     return 0
 
@@ -123,9 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         "on HOST:PORT, or, with SLACK_APP_TOKEN set, the bot connects to Slack (Socket Mode).\n"
         "Settings come from the environment or .env: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET\n"
         "(HTTP mode), CLUSTERMARKET_CLIENT_ID, CLUSTERMARKET_CLIENT_SECRET, PUBLIC_URL and\n"
-        "TOKEN_ENCRYPTION_KEY; a missing or malformed one stops it with a line naming it.",
-        "GET {PUBLIC_URL}/healthz answers 200 while the bot works, 503 naming the part that\n"
-        "fails. Try it first without any of this: cmbot demo.",
+        "TOKEN_ENCRYPTION_KEY. Bad settings stop it before it serves, every problem at once,\n"
+        "one line each: a missing or malformed setting, a database it cannot open or write, a\n"
+        "key that cannot decrypt the stored tokens.",
+        "GET {PUBLIC_URL}/healthz answers 200 while the bot works, 503 naming the parts that\n"
+        "fail. Try it first without any of this: cmbot demo.",
     )
     serve_command.set_defaults(run=_serve)
 
@@ -312,7 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging_settings = load_logging_settings()
         configure_logging(logging_settings.LOG_LEVEL, logging_settings.LOG_FORMAT)
         code: int = args.run(args)
-    except (SettingsError, StoreError, BackupError) as error:
+    except SettingsError as error:
+        for problem in error.problems:
+            print(f"cmbot: {problem}", file=sys.stderr)
+        return 2
+    except (StoreError, BackupError) as error:
         print(f"cmbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

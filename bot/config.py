@@ -1,8 +1,8 @@
 """Settings, read once from the environment and `.env` (names fixed in INTERFACE.md).
 
 Every field has a default so `cmbot sandbox` and `cmbot demo` start with nothing set; the
-commands that talk to real services call `require(...)`, which stops start-up with one line
-naming the first missing or malformed setting.
+commands that talk to real services require what they need. A bad start names every
+problem at once, one line each: each malformed setting, each required one unset or empty.
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ INSTALL_SETTINGS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRE
 
 
 class SettingsError(Exception):
-    """A setting is missing or malformed; the message is one line that names it."""
+    """Settings are missing, empty or malformed: one line per problem, each naming the setting
+    (never its value, which may be a secret)."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -93,7 +98,9 @@ class Settings(LoggingSettings):
     @field_validator("SLACK_BOT_TOKEN")
     @classmethod
     def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+        if value is None or not value.get_secret_value().strip():
+            return value  # unset or empty: `require` says so when it is needed
+        if not value.get_secret_value().startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")
         return value
 
@@ -216,66 +223,118 @@ class Settings(LoggingSettings):
     def encryption_keys(self) -> list[str]:
         return [key.get_secret_value() for key in self.TOKEN_ENCRYPTION_KEY]
 
-    def require(self, *names: str) -> None:
-        """Stop with one line naming the first of `names` that is unset or empty."""
+    def missing(self, *names: str) -> list[str]:
+        """One line for each of `names` that is unset, or set to nothing but spaces."""
+        problems = []
         for name in names:
             value = getattr(self, name)
-            if value is None or value == [] or value == "":
-                raise SettingsError(f"{name} is required but not set (see .env.example)")
+            if value is None or value == []:
+                problems.append(f"{name} is required but not set (see .env.example)")
+            elif isinstance(value, SecretStr | str) and not _text(value).strip():
+                problems.append(f"{name} is set but empty (see .env.example)")
+        return problems
 
-    def require_slack(self) -> None:
-        """Either one workspace's SLACK_BOT_TOKEN or the three install settings, not both."""
+    def require(self, *names: str) -> None:
+        """Stop with one line for each of `names` that is unset or empty."""
+        problems = self.missing(*names)
+        if problems:
+            raise SettingsError(*problems)
+
+    def slack_problems(self) -> list[str]:
+        """Either one workspace's SLACK_BOT_TOKEN or the three install settings, not both:
+        one line per problem."""
         given = [name for name in INSTALL_SETTINGS if getattr(self, name) is not None]
         if self.SLACK_BOT_TOKEN is not None and given:
-            raise SettingsError(
+            return [
                 f"SLACK_BOT_TOKEN and {given[0]} are both set: set SLACK_BOT_TOKEN for one"
                 " workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET"
                 " for many (the install flow), not both"
-            )
+            ]
         if given:
-            for name in INSTALL_SETTINGS:
-                if getattr(self, name) is None:
-                    raise SettingsError(
-                        f"{name} is required with {given[0]} (the install flow needs"
-                        " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)"
-                    )
-            return
+            return [
+                f"{name} is required with {given[0]} (the install flow needs"
+                " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)"
+                for name in INSTALL_SETTINGS
+                if getattr(self, name) is None
+            ]
         if self.SLACK_BOT_TOKEN is None:
-            raise SettingsError(
+            return [
                 "SLACK_BOT_TOKEN is required but not set (or, for many workspaces,"
                 " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; see .env.example)"
-            )
+            ]
+        return self.missing("SLACK_BOT_TOKEN")
 
-    def require_for_serve(self) -> None:
-        self.require_slack()
-        self.require(
+    def require_slack(self) -> None:
+        problems = self.slack_problems()
+        if problems:
+            raise SettingsError(*problems)
+
+    @property
+    def needed_for_serve(self) -> tuple[str, ...]:
+        """What `cmbot serve` cannot run without besides Slack's token or install settings
+        (`slack_problems`); a signing secret only in HTTP mode."""
+        needed = (
             "CLUSTERMARKET_CLIENT_ID",
             "CLUSTERMARKET_CLIENT_SECRET",
             "TOKEN_ENCRYPTION_KEY",
         )
-        if not self.socket_mode:
-            self.require("SLACK_SIGNING_SECRET")
+        return needed if self.socket_mode else (*needed, "SLACK_SIGNING_SECRET")
+
+    def require_for_serve(self) -> None:
+        problems = [*self.slack_problems(), *self.missing(*self.needed_for_serve)]
+        if problems:
+            raise SettingsError(*problems)
+
+
+def _text(value: SecretStr | str) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
 AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 
 
+def read_settings(kind: type[AnySettings], **overrides: object) -> tuple[AnySettings, list[str]]:
+    """`kind` from the environment and `.env`, with each malformed setting left at its
+    default, and one line per malformed setting (pydantic's multi-line report, folded to one
+    line each, values left out)."""
+    try:
+        return kind(**overrides), []  # type: ignore[arg-type]
+    except ValidationError as error:
+        reasons: dict[str, str] = {}
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else "settings"
+            reasons.setdefault(name, problem["msg"].removeprefix("Value error, "))
+    defaults = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in kind.model_fields.items()
+        if name in reasons
+    }
+    settings = kind(**{**overrides, **defaults})
+    return settings, [f"{name} is malformed: {reason}" for name, reason in reasons.items()]
+
+
+def _load(kind: type[AnySettings], **overrides: object) -> AnySettings:
+    settings, problems = read_settings(kind, **overrides)
+    if problems:
+        raise SettingsError(*problems)
+    return settings
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning pydantic's multi-line report into one line naming the setting."""
-    return read_settings(Settings, **overrides)
+    """Read settings; SettingsError names every malformed one."""
+    return _load(Settings, **overrides)
 
 
 def load_logging_settings() -> LoggingSettings:
     """Only LOG_LEVEL and LOG_FORMAT: enough for `cmbot sandbox` to log, whatever else is set."""
-    return read_settings(LoggingSettings)
+    return _load(LoggingSettings)
 
 
-def read_settings(kind: type[AnySettings], **overrides: object) -> AnySettings:
-    """`kind` from the environment and `.env`; a bad value is one line naming the setting."""
-    try:
-        return kind(**overrides)  # type: ignore[arg-type]
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = ".".join(str(part) for part in first["loc"][:1]) or "settings"
-        reason = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{name} is malformed: {reason}") from None
+def serve_settings_problems() -> tuple[Settings, list[str]]:
+    """What `cmbot serve` would run with, and every problem with it: each malformed setting
+    and each needed one unset or empty (a malformed one is not named twice)."""
+    settings, problems = read_settings(Settings)
+    named = {line.split(" ", 1)[0] for line in problems}
+    needed = [name for name in settings.needed_for_serve if name not in named]
+    slack = [line for line in settings.slack_problems() if line.split(" ", 1)[0] not in named]
+    return settings, [*problems, *slack, *settings.missing(*needed)]

@@ -11,24 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.answers import Asker, Question, is_question
 from bot.clustermarket.errors import ClustermarketError, NotLinked, ReconnectRequired
-from bot.clustermarket.listing import Listing
-from bot.clustermarket.models import Booking
 from bot.clustermarket.tokens import UserKey
-from bot.digest.commands import digest_reply, digest_summary, is_digest_intent
+from bot.digest.commands import digest_reply, is_digest_intent
 from bot.digest.links import on_link_broken, on_linked
 from bot.digest.slack_io import SlackFailure, describe
+from bot.failures import failure_line
 from bot.forgetting import forget_person
+from bot.home_tab import HomeTab
 from bot.linking.flow import LinkResult, Revocation, unlink
-from bot.notify.commands import is_notify_intent, notify_reply, notify_summary
+from bot.notify.commands import is_notify_intent, notify_reply
 from bot.notify.links import pause_watches, resume_watches
 from bot.observability import counts_answers
+from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.questions.codec import decode_intent, encode_intent
 from bot.questions.commands import (
     Bookings,
@@ -56,7 +56,6 @@ from bot.render import (
     connect_prompt,
     connected_message,
     disconnected_message,
-    home_view,
     not_connected_message,
     shared_by,
     unexpected_error_reply,
@@ -64,6 +63,7 @@ from bot.render import (
 from bot.render.errors import error_reply
 from bot.render.forget import forgotten_reply, with_forget_offer
 from bot.services import Services
+from bot.slack_posts import post_ephemeral, post_message
 from bot.slack_users import user_zone
 from bot.store import CHANNEL_DIGESTS_DISOWNED, StoreError
 from bot.thread_topics import Thread, ThreadTopics
@@ -82,6 +82,8 @@ class Asked:
     audience: Audience = "private"
     page: int = 0
     direct: bool = False
+    deadline: float | None = None
+    """Seconds the asker waits for the real answer; None: the conversation's answer_deadline."""
 
     @property
     def thread(self) -> Thread | None:
@@ -126,19 +128,32 @@ PERSONAL_INTENTS = (
 
 
 ANSWER_DEADLINE = 20.0
-"""Seconds a person waits at most: after that they hear Clustermarket is slow, not silence."""
+"""Seconds a slash command's asker waits at most: then they hear Clustermarket is slow, not
+silence. (Mentions, DMs and Home hear a note sooner and get the answer later: `patience`.)"""
 EVENT_RECORD_WAIT = 2.0
 """Seconds a mention or DM waits for its event id to be recorded before answering anyway."""
 
 
 class Conversation:
-    def __init__(self, services: Services, *, answer_deadline: float = ANSWER_DEADLINE) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        answer_deadline: float = ANSWER_DEADLINE,
+        slow_note_after: float = SLOW_NOTE_AFTER,
+        late_answer_limit: float = LATE_ANSWER_LIMIT,
+    ) -> None:
         self.services = services
         self.answer_deadline = answer_deadline
+        self.slow_note_after = slow_note_after
+        self.late_answer_limit = late_answer_limit
         self.command = services.settings.SLACK_COMMAND
         self.topics = ThreadTopics(services.store)
-        self._home_locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
+        self.home = HomeTab(
+            services,
+            command=self.command,
+            slow_note_after=slow_note_after,
+            late_limit=late_answer_limit,
         )
 
     @counts_answers
@@ -151,8 +166,8 @@ class Conversation:
         except StoreError as failure:
             logger.warning("answering %s: the database failed: %s", type(intent).__name__, failure)
             return error_reply("storage", self.command)
-        except Exception:
-            logger.exception("answering %s failed", type(intent).__name__)
+        except Exception as error:
+            logger.error("answering %s failed: %s", type(intent).__name__, failure_line(error))
             return unexpected_error_reply(self.command)
 
     async def _reply(self, intent: Intent, asked: Asked) -> Reply:
@@ -189,13 +204,12 @@ class Conversation:
     async def answer(self, question: Question, asked: Asked) -> Reply:
         """Answer a question, or offer the connect button when the user's link is missing."""
         asker = await self._asker(asked)
+        deadline = asked.deadline if asked.deadline is not None else self.answer_deadline
         try:
-            async with asyncio.timeout(self.answer_deadline):
+            async with asyncio.timeout(deadline):
                 return await self.services.answerer.answer(question, asker)
         except TimeoutError:
-            logger.warning(
-                "answering %s took over %.0f s", type(question).__name__, self.answer_deadline
-            )
+            logger.warning("answering %s took over %.0f s", type(question).__name__, deadline)
             return error_reply("slow", self.command)
         except (NotLinked, ReconnectRequired) as missing:
             if isinstance(missing, ReconnectRequired):
@@ -338,8 +352,8 @@ class Conversation:
         except StoreError as failure:
             logger.warning("forgetting %s: the database failed: %s", key.user_id, failure)
             return error_reply("storage", self.command)
-        except Exception:
-            logger.exception("forgetting %s failed", key.user_id)
+        except Exception as error:
+            logger.error("forgetting %s failed: %s", key.user_id, failure_line(error))
             return unexpected_error_reply(self.command)
         removed = [
             f"{name} ({count})"
@@ -359,13 +373,14 @@ class Conversation:
         await resume_watches(self.services, key)
         try:
             slack = await self.services.slack.for_key(key)
-            hello = connected_message(result.name or "your account", result.email, self.command)
-            await slack.chat_postMessage(channel=key.user_id, text=hello.text, blocks=hello.blocks)
-            if result.resume:
-                await self._answer_resumed(key, result.resume)
-            await self.publish_home(key)
-        except SlackFailure as failure:  # Slack down, or the workspace uninstalled meanwhile
+        except SlackFailure as failure:  # the workspace uninstalled cmbot meanwhile
             logger.warning("could not welcome %s in Slack: %s", key.user_id, describe(failure))
+            return
+        hello = connected_message(result.name or "your account", result.email, self.command)
+        await post_message(slack, key.user_id, hello)
+        if result.resume:
+            await self._answer_resumed(key, result.resume)
+        await self.publish_home(key)
 
     async def _answer_resumed(self, key: UserKey, resume: dict[str, Any]) -> None:
         try:
@@ -382,54 +397,12 @@ class Conversation:
         reply = await self.reply(intent, asked)
         slack = await self.services.slack.for_key(key)
         if in_thread:
-            await slack.chat_postEphemeral(
-                channel=str(channel),
-                user=key.user_id,
-                thread_ts=str(thread_ts),
-                text=reply.text,
-                blocks=reply.blocks,
-            )
+            await post_ephemeral(slack, str(channel), key.user_id, reply, thread_ts=str(thread_ts))
         else:
-            await slack.chat_postMessage(channel=key.user_id, text=reply.text, blocks=reply.blocks)
+            await post_message(slack, key.user_id, reply)
 
     # -- App Home -----------------------------------------------------------------------------
 
     async def publish_home(self, key: UserKey) -> None:
-        """Build the user's Home tab and publish it; a Clustermarket hiccup shows no bookings.
-
-        One at a time per user, so a slow refresh that started before a change (a disconnect,
-        a digest toggle) cannot land after it and show the old state.
-        """
-        lock = self._home_locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            await self._publish_home(key)
-
-    async def _publish_home(self, key: UserKey) -> None:
-        services = self.services
-        link = await services.store.get_link(key)
-        zone = await user_zone(services.slack, services.store, key)
-        now = datetime.now(UTC)
-        upcoming: Listing[Booking] = Listing()
-        active = link is not None and link.status == "active"
-        if active:
-            try:
-                upcoming = await services.answerer.next_bookings(key, now)
-            except ClustermarketError as failure:
-                logger.warning("next bookings for the Home tab: %s", type(failure).__name__)
-        held = await services.answerer.out_of_service(key) if upcoming else {}
-        view = home_view(
-            linked_as=link.cm_user_name if link is not None else None,
-            broken=link is not None and not active,
-            connect_url=None if active else services.tickets.url(key),
-            next_bookings=upcoming,
-            unread=upcoming.unread,
-            tz_name=zone.key if zone is not None else "UTC",
-            now=now,
-            digest=await digest_summary(services.store, key),
-            notify=await notify_summary(services.store, key),
-            command=self.command,
-            out_of_service=held,
-            links=services.web_links,
-        )
-        slack = await services.slack.for_key(key)
-        await slack.views_publish(user_id=key.user_id, view=view)
+        """Build the user's Home tab and publish it (see `HomeTab`)."""
+        await self.home.publish(key)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
 
 from bot.config import Settings, load_settings
+from bot.failures import failure_line
 from bot.services import Services
 from bot.store import StoreError
 
@@ -83,6 +84,9 @@ class MinuteScheduler(Generic[ReportT]):
         self._stopping = asyncio.Event()
         self.last_report: ReportT | None = None
         self.runs = 0
+        self.started_at: dt.datetime | None = None
+        self.last_tick_at: dt.datetime | None = None
+        """When the last tick finished (a failed run too): /healthz tells a stuck loop by it."""
 
     @property
     def running(self) -> bool:
@@ -93,6 +97,7 @@ class MinuteScheduler(Generic[ReportT]):
         if self.running:
             return
         self._stopping = asyncio.Event()
+        self.started_at = self._clock()
         self._task = asyncio.create_task(self._loop(), name=f"{self.name}-scheduler")
 
     async def stop(self) -> None:
@@ -114,8 +119,8 @@ class MinuteScheduler(Generic[ReportT]):
         """One run now; a run that fails is logged and the scheduler carries on."""
         try:
             report = await self.runner.run_due(self._clock())
-        except Exception:
-            logger.exception("%s run failed", self.name)
+        except Exception as error:
+            logger.error("%s run failed: %s", self.name, failure_line(error))
             return None
         self.runs += 1
         self.last_report = report
@@ -130,6 +135,7 @@ class MinuteScheduler(Generic[ReportT]):
             if self._stopping.is_set():
                 return
             await self.tick()
+            self.last_tick_at = self._clock()
 
 
 # -- one pass from cron ----------------------------------------------------------------------

@@ -7,13 +7,13 @@ import contextlib
 import logging
 import signal
 
-from aiohttp import web
-
 from bot.app import build_app
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.digest.runner import DigestRunner
 from bot.digest.scheduler import DigestScheduler
+from bot.health import Health
+from bot.listening import listen
 from bot.notify.runner import NotifyRunner
 from bot.notify.scheduler import NotifyScheduler
 from bot.server import BotServer, runner_for
@@ -28,31 +28,31 @@ async def serve(settings: Settings) -> None:
     services = await Services.build(settings)
     conversation = Conversation(services)
     bolt = build_app(conversation)
-    server = BotServer(conversation, bolt)
-    runner = runner_for(server.web_app(slack_events=not settings.socket_mode))
-    await runner.setup()
-    await web.TCPSite(runner, settings.HOST, settings.PORT).start()
+    scheduler = DigestScheduler(DigestRunner(services))
+    notifier = NotifyScheduler(NotifyRunner(services))
     socket: SocketModeLink | None = None
     if settings.SLACK_APP_TOKEN is not None:
         socket = SocketModeLink(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
-        server.socket_connected = socket.connected
-        await socket.start()
-    scheduler = DigestScheduler(DigestRunner(services))
-    scheduler.start()
-    notifier = NotifyScheduler(NotifyRunner(services))
-    notifier.start()
-    mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
-    if settings.many_workspaces:
-        mode += f"; workspaces install it at {settings.PUBLIC_URL.rstrip('/')}/slack/install"
-    logger.info("cmbot is up (%s); listening on %s:%d", mode, settings.HOST, settings.PORT)
-
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stopping.set)
+    health = Health(
+        services.store,
+        services.slack.base,
+        scheduler=scheduler,
+        socket_connected=socket.connected if socket is not None else None,
+    )
+    server = BotServer(conversation, bolt, health=health)
+    runner = runner_for(server.web_app(slack_events=not settings.socket_mode))
+    await runner.setup()
     try:
-        await stopping.wait()
+        await listen(runner, settings.HOST, settings.PORT)
+        if socket is not None:
+            await socket.start()
+        scheduler.start()
+        notifier.start()
+        mode = "Socket Mode" if socket is not None else "HTTP, Slack posts to /slack/events"
+        if settings.many_workspaces:
+            mode += f"; workspaces install it at {settings.PUBLIC_URL.rstrip('/')}/slack/install"
+        logger.info("cmbot is up (%s); listening on %s:%d", mode, settings.HOST, settings.PORT)
+        await _until_stopped()
     finally:
         logger.info("cmbot is stopping")
         await scheduler.stop()
@@ -61,3 +61,12 @@ async def serve(settings: Settings) -> None:
             await socket.close()
         await runner.cleanup()
         await services.aclose()
+
+
+async def _until_stopped() -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stopping.set)
+    await stopping.wait()

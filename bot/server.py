@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 from bot.conversation import Conversation
+from bot.failures import failure_line
+from bot.health import Health
 from bot.linking.flow import Linker, LinkResult
 from bot.linking.web import LinkingPages, html
+from bot.listening import KEEPALIVE_SECONDS
 from bot.observability import metrics_endpoint, slack_request
+from bot.slack_gate import Refusal, bolt_request, refused
 from bot.slack_users import slack_person
 from bot.workspaces.install import install_unavailable_page
 
@@ -38,21 +43,31 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
         )
 
 
-def runner_for(app: web.Application) -> web.AppRunner:
-    """An AppRunner for the bot's routes with the query-free access log."""
-    return web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
+def runner_for(
+    app: web.Application, *, keepalive_timeout: float = KEEPALIVE_SECONDS
+) -> web.AppRunner:
+    """An AppRunner for the bot's routes: the query-free access log, idle connections closed
+    after `keepalive_timeout` (start it with `bot.listening.listen`, which caps them)."""
+    return web.AppRunner(
+        app, access_log_class=PathOnlyAccessLogger, keepalive_timeout=keepalive_timeout
+    )
 
 
 class BotServer:
-    """Routes for one process; `slack_events=False` in Socket Mode, where Slack uses the socket."""
+    """Routes for one process; `slack_events=False` in Socket Mode, where Slack uses the socket.
 
-    def __init__(self, conversation: Conversation, bolt: AsyncApp) -> None:
+    `health` knows the process's parts (`cmbot serve` adds the scheduler and the socket).
+    """
+
+    def __init__(
+        self, conversation: Conversation, bolt: AsyncApp, *, health: Health | None = None
+    ) -> None:
         self.conversation = conversation
         self.services = conversation.services
         self.bolt = bolt
+        self.health = health or Health(self.services.store, self.services.slack.base)
+        self._verifier: SignatureVerifier | None = None
         self._background: set[asyncio.Task[None]] = set()
-        self.socket_connected: Callable[[], Awaitable[bool]] | None = None
-        """In Socket Mode, whether the socket is up (`SocketModeLink.connected`), for /healthz."""
         services = self.services
         linker = Linker(
             services.store,
@@ -65,6 +80,10 @@ class BotServer:
     def web_app(self, *, slack_events: bool = True) -> web.Application:
         app = web.Application()
         if slack_events:
+            secret = self.services.settings.SLACK_SIGNING_SECRET
+            if secret is None or not secret.get_secret_value().strip():
+                raise ValueError("SLACK_SIGNING_SECRET is needed to take Slack's requests")
+            self._verifier = SignatureVerifier(secret.get_secret_value())
             app.router.add_post(SLACK_EVENTS_PATH, self.slack_events)
         self.linking.add_routes(app)
         app.router.add_get("/healthz", self.healthz)
@@ -76,10 +95,20 @@ class BotServer:
         return app
 
     async def slack_events(self, request: web.Request) -> web.Response:
-        """Bolt verifies the signature (401 and nothing done when it fails) and dispatches."""
-        bolt_request = await to_bolt_request(request)
-        with slack_request(bolt_request.body) as observed:
-            bolt_response = await self.bolt.async_dispatch(bolt_request)
+        """Signature and shape first (`slack_gate`: 401 or 400, nothing done), then Bolt;
+        each request observed (`slack_request`: its log lines, its ack counted and timed)."""
+        assert self._verifier is not None
+        body = await request.read()
+        taken = refused(self._verifier, body, request.headers) or bolt_request(
+            body, request.query_string, request.headers
+        )
+        if isinstance(taken, Refusal):
+            with slack_request({}) as observed:  # an unchecked body is not read, even for its kind
+                logger.info("refused a request to %s: %s", SLACK_EVENTS_PATH, taken.reason)
+                observed.status = taken.status
+            return web.Response(status=taken.status, text=taken.reason)
+        with slack_request(taken.body) as observed:
+            bolt_response = await self.bolt.async_dispatch(taken)
             observed.status = bolt_response.status
         return await to_aiohttp_response(bolt_response)
 
@@ -103,17 +132,9 @@ class BotServer:
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(self, _: web.Request) -> web.Response:
-        try:
-            database_ok = await self.services.store.ping()
-        except Exception:
-            database_ok = False
-        if not database_ok:
-            return web.json_response({"status": "error", "database": "unavailable"}, status=503)
-        if self.socket_connected is not None and not await self.socket_connected():
-            return web.json_response(
-                {"status": "failing", "database": "ok", "socket_mode": "disconnected"}, status=503
-            )
-        return web.json_response({"status": "ok", "database": "ok"})
+        """200 and {"status": "ok", part: "ok"…}, or 503 naming the failing parts."""
+        healthy, body = await self.health.report()
+        return web.json_response(body, status=200 if healthy else 503)
 
     def _in_background(self, work: Awaitable[None]) -> None:
         """Run after the page is answered; keep a reference so the task is not collected."""
@@ -121,8 +142,8 @@ class BotServer:
         async def guarded() -> None:
             try:
                 await work
-            except Exception:
-                logger.exception("background work after linking failed")
+            except Exception as error:
+                logger.error("background work after linking failed: %s", failure_line(error))
 
         task = asyncio.create_task(guarded())
         self._background.add(task)

@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -21,6 +16,7 @@ from bot.clustermarket.tokens import UserKey
 from bot.config import Settings
 from bot.linking.tickets import ConnectTickets
 from bot.render.weblinks import WebLinks
+from bot.slack_posts import retry_handlers
 from bot.slack_session import open_slack_session
 from bot.store import BUSY_TIMEOUT_SECONDS, Store
 from bot.workspaces.clients import SlackClients
@@ -37,11 +33,7 @@ def slack_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWeb
         token=token,
         base_url=settings.slack_api_url,
         session=session,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(),
     )
 
 

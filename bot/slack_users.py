@@ -14,11 +14,9 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from bot.clustermarket.tokens import UserKey
 from bot.linking.flow import SlackPerson
+from bot.slack_posts import SlackFailure, loggable_id, slack_error
 from bot.store import Store, StoreError
 from bot.workspaces.clients import SlackClients
 
@@ -26,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 CACHE_WRITE_WAIT = 0.5
 """Seconds an answer waits for the time zone to be cached before going on without."""
-_SLACK_FAILURES = (SlackClientError, aiohttp.ClientError, TimeoutError)
 
 
 async def user_zone(slack: SlackClients, store: Store, key: UserKey) -> ZoneInfo | None:
@@ -69,7 +66,9 @@ async def _remember(store: Store, key: UserKey, zone: str) -> None:
         async with asyncio.timeout(CACHE_WRITE_WAIT):
             await store.cache_tz(key, zone)
     except (StoreError, TimeoutError) as failure:
-        logger.info("time zone of %s not cached: %s", key.user_id, str(failure) or "slow")
+        logger.info(
+            "time zone of %s not cached: %s", loggable_id(key.user_id), str(failure) or "slow"
+        )
 
 
 async def _fetch_zone(slack: SlackClients, key: UserKey) -> str | None:
@@ -89,11 +88,8 @@ async def _fetch_user(slack: SlackClients, key: UserKey) -> dict[str, Any]:
     try:
         client = await slack.for_key(key)
         response = await client.users_info(user=key.user_id)
-    except SlackApiError as error:
-        logger.warning("users.info failed for %s: %s", key.user_id, error.response.get("error"))
-        return {}
-    except _SLACK_FAILURES as error:
-        logger.warning("users.info failed for %s: %s", key.user_id, type(error).__name__)
+    except SlackFailure as error:
+        logger.warning("users.info failed for %s: %s", loggable_id(key.user_id), slack_error(error))
         return {}
     user = response.get("user")
     return user if isinstance(user, dict) else {}
@@ -103,8 +99,8 @@ async def _workspace(slack: SlackClients, key: UserKey) -> str | None:
     """The workspace's name, as auth.test tells the bot (no extra scope needed)."""
     try:
         response = await (await slack.for_key(key)).auth_test()
-    except _SLACK_FAILURES as error:
-        logger.info("auth.test failed: %s", type(error).__name__)
+    except SlackFailure as error:
+        logger.info("auth.test failed: %s", slack_error(error))
         return None
     return _text(response.get("team"))
 

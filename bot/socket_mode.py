@@ -35,6 +35,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.failures import failure_line
 from bot.observability import record_socket_connected, slack_request
 
 logger = logging.getLogger(__name__)
@@ -120,8 +121,8 @@ class SocketModeLink:
             await asyncio.sleep(self.check_every)
             try:
                 await self.check()
-            except Exception:
-                logger.exception("the Socket Mode watchdog failed to check the connection")
+            except Exception as error:
+                logger.error("the Socket Mode watchdog failed to check: %s", failure_line(error))
 
     async def check(self, now: float | None = None) -> None:
         """One look: reconnect when down; after `patience` down, also drop the stale URL."""

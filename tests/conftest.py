@@ -1,5 +1,6 @@
 """Shared by the client and answers tests: a sandbox Clustermarket on loopback (fixed `today`),
-the real encrypted store, a linked user and a client with millisecond backoff.
+the real encrypted store, a linked user and a client with millisecond backoff; and by the
+`cmbot serve` tests: the `upstreams` a child process talks to.
 
 Parametrize `today` indirectly to move the world: `@pytest.mark.parametrize("today",
 [date(2026, 3, 28)], indirect=True)`.
@@ -20,6 +21,7 @@ from cryptography.fernet import Fernet
 from bot.clustermarket.client import ClustermarketClient, make_http_client
 from bot.clustermarket.oauth import OAuthClient
 from bot.clustermarket.tokens import TokenSet, UserKey
+from bot.fake_slack import FakeSlack
 from bot.sandbox import ALL_SCOPES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.store import Store
 
@@ -134,3 +136,11 @@ async def client(
         max_retry_after=5.0,
     ) as built:
         yield built
+
+
+@pytest.fixture
+async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
+    """The sandbox and a fake Slack with Zoë in it, for a `cmbot serve` child process."""
+    async with Sandbox() as sandbox, FakeSlack() as fake:
+        fake.add_user("U0ZOE", name="zoe", real_name="Zoë Ångström")
+        yield sandbox, fake

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,16 +55,24 @@ def serve_environment(
 class ServeProcess:
     """`python -m bot serve` with `environment`, run in `folder`; `stop()` returns stderr."""
 
-    def __init__(self, environment: dict[str, str], folder: Path) -> None:
+    def __init__(
+        self,
+        environment: dict[str, str],
+        folder: Path,
+        *,
+        before: Callable[[], None] | None = None,
+    ) -> None:
+        """`before` runs in the child before it starts Python (e.g. to lower its limits)."""
         self.environment = environment
         self.folder = folder
+        self.before = before
         self.base_url = f"http://127.0.0.1:{environment['PORT']}"
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "serve", env=self.environment, cwd=str(self.folder),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=self.before,
         )  # fmt: skip
 
     async def health(self, http: httpx.AsyncClient, *, attempts: int = 300) -> httpx.Response:

@@ -1,4 +1,4 @@
-"""Settings: defaults start with nothing set; a bad setting stops start-up with one line."""
+"""Settings: defaults start with nothing set; bad settings stop start-up, one line each."""
 
 from __future__ import annotations
 
@@ -199,3 +199,49 @@ def test_neither_a_bot_token_nor_the_install_settings_names_both_ways(
 ) -> None:
     with pytest.raises(SettingsError, match=r"^SLACK_BOT_TOKEN is required .* SLACK_CLIENT_ID"):
         serve_settings(monkeypatch).require_for_serve()
+
+
+@pytest.fixture
+def serve_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Every setting `cmbot serve` needs, well formed; the test spoils some."""
+    for name, value in {
+        "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+        "SLACK_SIGNING_SECRET": "signing",
+        "CLUSTERMARKET_CLIENT_ID": "client",
+        "CLUSTERMARKET_CLIENT_SECRET": "secret",
+        "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "DATABASE_PATH": str(tmp_path / "cmbot.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [
+        ("a-file/cmbot.db", "cannot create the database"),  # its folder is a file
+        ("a-folder", "cannot open the database"),
+        ("garbage.db", "file is not a database"),
+    ],
+)
+def test_serve_names_an_unusable_database_with_every_other_problem(
+    serve_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    why: str,
+) -> None:
+    (serve_env / "a-file").write_text("not a folder")
+    (serve_env / "a-folder").mkdir()
+    (serve_env / "garbage.db").write_bytes(b"not SQLite at all " * 100)
+    monkeypatch.setenv("DATABASE_PATH", str(serve_env / where))
+    monkeypatch.setenv("CLUSTERMARKET_CLIENT_SECRET", "")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-a-user-token")
+    assert main(["serve"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert (
+        lines[0] == "cmbot: SLACK_BOT_TOKEN is malformed: must be a bot token starting with xoxb-"
+    )
+    assert lines[1] == "cmbot: CLUSTERMARKET_CLIENT_SECRET is set but empty (see .env.example)"
+    assert lines[2].startswith("cmbot: DATABASE_PATH: ") and why in lines[2], lines
+    assert len(lines) == 3

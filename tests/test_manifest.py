@@ -1,17 +1,22 @@
-"""manifest.yml is valid YAML and carries what the bot answers to."""
+"""manifest.yml is valid YAML, carries what the bot answers to, and asks for exactly the
+scopes the code's Slack calls need: no more (least privilege), no fewer (a call that fails
+in a real workspace)."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
 import yaml
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SLACK_OAUTH_REDIRECT_PATH, Settings
 from bot.demo.world import World
 from bot.workspaces.install import BOT_SCOPES
 
-MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "manifest.yml"
 EVENTS_THE_BOT_HANDLES = {
     "app_mention",
     "message.im",
@@ -20,17 +25,46 @@ EVENTS_THE_BOT_HANDLES = {
     "app_uninstalled",  # the workspace's data goes (bot.forgetting)
     "tokens_revoked",
 }
-SCOPES_THOSE_NEED = {
-    "commands",  # the slash command
-    "app_mentions:read",  # app_mention
-    "im:history",  # message.im
-    "chat:write",  # answers, DMs, digests
-    "im:write",  # opening the DM for digests and "connected as …"
-    "users:read",  # users.info for the user's time zone, and workspace admins
-    "users:read.email",  # users.info's profile email, matched to the Clustermarket account's
-    "links:read",  # link_shared, for unfurls
-    "links:write",  # chat.unfurl
+
+SCOPES_OF_METHOD: dict[str, set[str]] = {
+    "auth.test": set(),
+    "api.test": set(),
+    "chat.postMessage": {"chat:write"},
+    "chat.postEphemeral": {"chat:write"},
+    "chat.update": {"chat:write"},
+    "chat.unfurl": {"links:write"},  # pasted Clustermarket links
+    "views.publish": set(),
+    "users.info": {"users:read", "users:read.email"},  # time zone, name, profile email
+    "conversations.open": {"im:write"},  # a DM with one person
+    "conversations.info": {"channels:read", "groups:read"},  # lab channels, public or private
+    "conversations.history": {"channels:history", "groups:history", "im:history"},  # digests
 }
+"""Bot-token scopes each Web API method needs for the conversations the bot uses it on."""
+
+SCOPES_OF_EVENT = {
+    "app_mention": {"app_mentions:read"},
+    "message.im": {"im:history"},
+    "link_shared": {"links:read"},
+}
+SCOPES_OF_SLASH_COMMANDS = {"commands"}
+
+
+def slack_methods_called() -> set[str]:
+    """Every Slack Web API method the bot's code calls, by name ("chat.postMessage").
+
+    Any call `x.chat_postMessage(...)` whose name is an AsyncWebClient method counts, whatever
+    `x` is called; the fake Slack and the sandbox are not the bot.
+    """
+    called = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        if {"fake_slack", "sandbox"} & set(path.parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                name = node.func.attr
+                if "_" in name.strip("_") and callable(getattr(AsyncWebClient, name, None)):
+                    called.add(name.replace("_", "."))
+    return called
 
 
 def load_manifest() -> dict[str, Any]:
@@ -52,7 +86,6 @@ def test_events_scopes_interactivity_socket_mode_and_home() -> None:
     assert set(settings["event_subscriptions"]["bot_events"]) == EVENTS_THE_BOT_HANDLES
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) >= SCOPES_THOSE_NEED
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["bot_user"]["display_name"]
     assert manifest["features"]["unfurl_domains"] == ["app.clustermarket.com"]
@@ -62,6 +95,22 @@ def test_the_install_flow_asks_for_the_manifests_scopes_and_redirects_home() -> 
     oauth = load_manifest()["oauth_config"]
     assert tuple(sorted(oauth["scopes"]["bot"])) == tuple(sorted(BOT_SCOPES))
     assert [url.endswith(SLACK_OAUTH_REDIRECT_PATH) for url in oauth["redirect_urls"]] == [True]
+
+
+def test_bot_scopes_are_exactly_what_the_code_calls() -> None:
+    called = slack_methods_called()
+    assert called >= {"chat.postMessage", "views.publish", "users.info"}  # the scan works
+    unknown = called - SCOPES_OF_METHOD.keys()
+    assert not unknown, f"add the scopes of {sorted(unknown)} to SCOPES_OF_METHOD"
+    events = load_manifest()["settings"]["event_subscriptions"]["bot_events"]
+    needed = set().union(
+        *(SCOPES_OF_METHOD[method] for method in called),
+        *(SCOPES_OF_EVENT.get(event, set()) for event in events),
+        SCOPES_OF_SLASH_COMMANDS,
+    )
+    asked = load_manifest()["oauth_config"]["scopes"]["bot"]
+    assert len(asked) == len(set(asked))
+    assert set(asked) == needed, {"unused": set(asked) - needed, "missing": needed - set(asked)}
 
 
 def test_request_urls_point_at_the_events_endpoint() -> None:

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -15,13 +14,6 @@ from serve_process import serve_environment
 from bot.demo.world import SIGNING_SECRET, free_port
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.sandbox import Sandbox
-
-
-@pytest.fixture
-async def upstreams() -> AsyncIterator[tuple[Sandbox, FakeSlack]]:
-    async with Sandbox() as sandbox, FakeSlack() as fake:
-        fake.add_user("U0ZOE", name="zoe", real_name="Zoë Ångström")
-        yield sandbox, fake
 
 
 async def test_serve_answers_health_and_slack_then_stops_cleanly(
@@ -72,7 +64,16 @@ async def test_serve_without_a_required_setting_says_which(
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 2
     lines = stderr.decode().strip().splitlines()
-    assert lines == [
+    assert lines == [  # every one at once
         "cmbot: SLACK_BOT_TOKEN is required but not set (or, for many workspaces,"
-        " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; see .env.example)"
+        " SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; see .env.example)",
+        *(
+            f"cmbot: {name} is required but not set (see .env.example)"
+            for name in (
+                "CLUSTERMARKET_CLIENT_ID",
+                "CLUSTERMARKET_CLIENT_SECRET",
+                "TOKEN_ENCRYPTION_KEY",
+                "SLACK_SIGNING_SECRET",
+            )
+        ),
     ]

@@ -28,7 +28,7 @@ async def socket_world() -> AsyncIterator[tuple[World, SocketModeServer, SocketM
         link = SocketModeLink(
             world.bolt, server.app_token, ping_interval=PING, check_every=PING, patience=0.3
         )
-        world.server.socket_connected = link.connected
+        world.server.health.socket_connected = link.connected
         await link.start()
         try:
             yield world, server, link

@@ -39,6 +39,7 @@ from bot.clustermarket.paging import gather_all
 from bot.clustermarket.tokens import UserKey
 from bot.clustermarket.user_api import Requester, Slice, UserApi
 from bot.digest.compose import out_of_service
+from bot.failures import failure_line
 from bot.questions.commands import (
     DEFAULT_COMMAND,
     Bookings,
@@ -185,8 +186,8 @@ class Answerer:
         except (ClustermarketError, TimeoutError) as error:
             logger.warning("answering %s: %s", type(intent).__name__, error)
             return reply_for_error(error, asker.command, ctx=ctx)
-        except Exception:
-            logger.exception("answering %s failed", type(intent).__name__)
+        except Exception as error:
+            logger.error("answering %s failed: %s", type(intent).__name__, failure_line(error))
             return error_reply("unexpected", asker.command, ctx=ctx)
 
     async def _missing_scope(self, missing: MissingScope, asker: Asker) -> Reply:

@@ -132,7 +132,9 @@ class UserCache:
                 record_cache(kind, hit=True)
                 return cast(V, entry.value)
         record_cache(kind, hit=False)
-        flight = self._flights.get(slot) or self._fly(slot, fetch, kind, background=False)
+        flight = self._flights.get(slot)
+        if flight is None or flight.void:  # a fetch from before a forget answers no one new
+            flight = self._fly(slot, fetch, kind, background=False)
         try:
             # Shielded: a question that stops waiting (its deadline passed) leaves the fetch
             # to finish for whoever else waits, and for the next question.

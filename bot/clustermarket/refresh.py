@@ -62,6 +62,7 @@ from bot.clustermarket.tokens import (
     UserKey,
     VaultUnavailable,
 )
+from bot.failures import failure_line
 from bot.observability.metrics import record_link_lost, record_token_refresh
 
 logger = logging.getLogger("bot.clustermarket")
@@ -402,5 +403,7 @@ class TokenRefresher:
             await asyncio.sleep(self.policy.retry_save_every)
             try:
                 await self._save_unsaved(key, unsaved)
-            except Exception:  # a bug must not end the retries silently
-                logger.exception("saving renewed tokens of %s failed", _describe(key))
+            except Exception as error:  # a bug must not end the retries silently
+                logger.error(
+                    "saving renewed tokens of %s failed: %s", _describe(key), failure_line(error)
+                )

@@ -29,6 +29,8 @@ from bot.conversation import ANSWER_DEADLINE, Conversation
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.lifecycle import AsyncRunning
 from bot.linking.flow import Choice
+from bot.listening import listen
+from bot.patience import LATE_ANSWER_LIMIT, SLOW_NOTE_AFTER
 from bot.render.actions import CONNECT
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxKnobs
 from bot.sandbox.browser import submit_authorize_page
@@ -131,6 +133,8 @@ class World(AsyncRunning):
         database_path: Path | None = None,
         client_options: dict[str, Any] | None = None,
         answer_deadline: float = ANSWER_DEADLINE,
+        slow_note_after: float = SLOW_NOTE_AFTER,
+        late_answer_limit: float = LATE_ANSWER_LIMIT,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
         dialect: str = "reference",
         settings: dict[str, Any] | None = None,
@@ -143,6 +147,8 @@ class World(AsyncRunning):
         self._database_path = database_path
         self._client_options = client_options or {}
         self._answer_deadline = answer_deadline
+        self._slow_note_after = slow_note_after
+        self._late_answer_limit = late_answer_limit
         self._busy_timeout = busy_timeout
         self._extra_settings = settings or {}
         self._folder: tempfile.TemporaryDirectory[str] | None = None
@@ -175,12 +181,17 @@ class World(AsyncRunning):
         self.services = await Services.build(
             self.settings, busy_timeout=self._busy_timeout, **self._client_options
         )
-        self.conversation = Conversation(self.services, answer_deadline=self._answer_deadline)
+        self.conversation = Conversation(
+            self.services,
+            answer_deadline=self._answer_deadline,
+            slow_note_after=self._slow_note_after,
+            late_answer_limit=self._late_answer_limit,
+        )
         self.bolt = build_app(self.conversation)
         self.server = BotServer(self.conversation, self.bolt)
         self._runner = runner_for(self.server.web_app())
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        await listen(self._runner, "127.0.0.1", port)
         self.slack = SlackRequester(self.base_url + SLACK_EVENTS_PATH, SIGNING_SECRET, self.fake)
 
     async def stop(self) -> None:

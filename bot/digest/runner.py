@@ -51,6 +51,7 @@ from bot.digest.slack_io import (
     find_posted,
     open_dm,
 )
+from bot.failures import failure_line
 from bot.observability import record_digests
 from bot.render.digest import channel_digest_message, personal_digest_message
 from bot.render.reply import Reply
@@ -110,8 +111,12 @@ class DigestRunner:
             async with slots:
                 try:
                     await self._deliver(plan, batch, moment, report, fetches, composed)
-                except Exception:  # even the store failing must not stop the others
-                    logger.exception("digest %d could not be handled", plan.subscription.id)
+                except Exception as error:  # even the store failing must not stop the others
+                    logger.error(
+                        "digest %d could not be handled: %s",
+                        plan.subscription.id,
+                        failure_line(error),
+                    )
                     report.failed += 1
                     report.errors.append("could not be handled")
 
@@ -233,8 +238,13 @@ class DigestRunner:
             await self._failed(plan, text, now)
             report.failed += 1
             report.errors.append(text)
-        except Exception:
-            logger.exception("digest %d for %s failed unexpectedly", subscription.id, plan.day)
+        except Exception as error:
+            logger.error(
+                "digest %d for %s failed unexpectedly: %s",
+                subscription.id,
+                plan.day,
+                failure_line(error),
+            )
             await self._failed(plan, "unexpected error (see the log)", now)
             report.failed += 1
             report.errors.append("unexpected error")

@@ -462,7 +462,10 @@ class FakeSlack(AsyncRunning):
             self._apply_response(entry, body)
 
     def rate_limit_next(self, method: str, count: int = 1, retry_after: int = 1) -> None:
-        """Answer the next `count` calls to `method` with HTTP 429 and Retry-After."""
+        """Answer the next `count` calls to `method` with HTTP 429 and Retry-After.
+
+        `method` "response_url" stands for every response URL, as do `fail_next`'s.
+        """
         failure = _Failure(status=429, error="ratelimited", retry_after=retry_after)
         self._failures.setdefault(method, []).extend([failure] * count)
 
@@ -594,6 +597,13 @@ class FakeSlack(AsyncRunning):
         entry = self._response_urls.get(request.match_info["key"])
         if entry is None:
             return web.Response(status=404, text="no_service")
+        queued = self._failures.get("response_url")
+        if queued:
+            failure = queued.pop(0)
+            retry = (
+                {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            )
+            return web.Response(status=failure.status, text=failure.error, headers=retry)
         try:
             body = json.loads(await request.text())
         except ValueError:

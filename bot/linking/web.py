@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.config import OAUTH_CALLBACK_PATH, Settings
+from bot.failures import failure_line
 from bot.linking.flow import Linker, LinkResult
 from bot.linking.lifetime import CONFIRM_PATH, CONNECT_PATH, LINK_LIFETIME
 from bot.linking.pages import (
@@ -154,11 +155,12 @@ class LinkingPages:
         return self._ended(result)
 
     def _unavailable(self, what: str, failure: Exception) -> web.Response:
-        """The database failing is said in one line; anything else is a bug, so traced."""
+        """The database failing is said in one line; anything else is a bug, also one line
+        (its type and where in cmbot: a traceback could quote the code or the state)."""
         if isinstance(failure, StoreError):
             logger.warning("%s: %s", what, failure)
         else:
-            logger.error("%s", what, exc_info=failure)
+            logger.error("%s: %s", what, failure_line(failure))
         return html(unavailable_page(self.command))
 
     def _ended(self, result: LinkResult) -> web.Response:

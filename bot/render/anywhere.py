@@ -157,11 +157,11 @@ def what_is_free_reply(
         if kind in grouped:
             title = _title(kind, when, phrase)
             body.append(kit.section(clip_lines([title, *grouped[kind]], MAX_SECTION_TEXT)))
-    return finish(ctx, escape(_fallback(lead, free, names)), head + body)
+    return finish(ctx, _fallback(lead, free, names), head + body)
 
 
 def _fallback(lead: str, free: list[str], names: dict[Standing, list[str]]) -> str:
-    """The notification (plain words, escaped by the caller): how many are free and the
+    """The notification (plain words; `finish` escapes them): how many are free and the
     first few names."""
     if not free:
         partly = names.get("partly_free", [])
@@ -181,4 +181,4 @@ def window_over_reply(window: Window, ctx: RenderContext) -> Reply:
     text = f"{window.label} is over, so there is no free time left to find."
     later = f"`{ctx.command} free NovaSeq tomorrow`, or ask “what's free tomorrow?”"
     blocks = [kit.section(f"⌛ {escape(text)}"), kit.context(f"Try a later time: {later}.")]
-    return finish(ctx, escape(text), blocks, share=False)
+    return finish(ctx, text, blocks, share=False)

@@ -93,5 +93,5 @@ def booking_details_reply(booking: BookingDetails, tz: dt.tzinfo, ctx: RenderCon
     context.append(open_line(booking_url(ctx.links, booking.id)))
     blocks.append(kit.context("  ·  ".join(part for part in context if part)))
     status = f", {one_line(booking.status)}" if booking.status and booking.status.strip() else ""
-    text = escape(f"{instrument}, {when}{status}")
+    text = f"{instrument}, {when}{status}"
     return simple(ctx, text, blocks)

@@ -254,11 +254,10 @@ def schedule_reply(
         status = status_words(equipment.summary.availability_status or "")
         bold = f"*{escape(name)}* {escape(phrase)}"
         if not is_available(status):
-            said = f"{escape(name)} {phrase}, but it is {escape(status)}"
-            text = f"Nothing booked on {said} in Clustermarket."
+            text = f"Nothing booked on {name} {phrase}, but it is {status} in Clustermarket."
             rich = f"🛠 Nothing booked on {bold}, but it is *{escape(status)}* in Clustermarket."
         elif unread:
-            text = f"Nothing I could read is booked on {escape(name)} {phrase}."
+            text = f"Nothing I could read is booked on {name} {phrase}."
             rich = f"❓ Nothing I could read is booked on {bold}."
         else:
             text = f"Nothing booked on {name} {phrase} — it's free {free_all(when)}."

@@ -186,4 +186,4 @@ def options_reply(
         blocks.append(kit.context(footer))
     labels = " or ".join(f"“{one_line(option.label)}”" for option in shown)
     text = f"{lead} {labels}".strip() if labels else lead
-    return simple(ctx, escape(text), blocks)
+    return simple(ctx, text, blocks)

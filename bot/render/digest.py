@@ -25,14 +25,13 @@ from bot.render.actions import choose_action
 from bot.render.availability import out_of_service_badge
 from bot.render.gaps import Gaps
 from bot.render.limits import (
-    MAX_FALLBACK_TEXT,
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
     clip,
     clip_lines,
     text_length,
 )
-from bot.render.reply import RenderContext, Reply, simple
+from bot.render.reply import RenderContext, Reply, fallback_text, simple
 from bot.render.text import (
     category_label,
     date_text,
@@ -76,11 +75,6 @@ def _channel(channel_id: str) -> str:
 
 def user_mention(user_id: str) -> str:
     return f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else "someone"
-
-
-def _fallback(text: str) -> str:
-    """The notification text: one line, names already escaped so none becomes a mention."""
-    return clip(" ".join(text.split()), MAX_FALLBACK_TEXT)
 
 
 def _unread_line(unread: int) -> str | None:
@@ -159,11 +153,11 @@ def personal_digest_message(
         summary = (
             f"Your bookings · {day_text}: {plural(count, 'booking')}, first"
             f" {span(first.start_time, first.end_time, digest.tz, digest.day)}"
-            f" {escape(_instrument_name(first))}"
+            f" {_instrument_name(first)}"
         )
     else:
         summary = f"Your bookings · {day_text}: nothing booked"
-    return Reply(_fallback(summary), blocks)
+    return Reply(fallback_text(summary), blocks)
 
 
 # --- the channel digest -------------------------------------------------------------------
@@ -250,13 +244,13 @@ def channel_digest_message(
             f"  ·  {footer}"
         )
     blocks.append(kit.context(footer))
-    summary = f"{escape(lab)} · {day_text}: " + (
+    summary = f"{lab} · {day_text}: " + (
         f"{plural(count, 'booking')} on {plural(booked, 'instrument')}"
         + (f", {plural(flagged, 'maintenance block')}" if flagged else "")
         if count
         else "nothing booked"
     )
-    return Reply(_fallback(summary), blocks)
+    return Reply(fallback_text(summary), blocks)
 
 
 # --- settings, as /cm digest and the App Home show them ----------------------------------
@@ -472,7 +466,7 @@ def channel_on_reply(
         )
     lines.extend(_next_line(view, now, first))
     lines.append(f"`{command} digest channel off` stops it.")
-    text = f"This channel gets {lab}'s bookings each morning."
+    text = f"This channel gets {one_line(view.lab_name or 'the lab')}'s bookings each morning."
     return simple(RenderContext(command=command), text, [kit.section("\n".join(lines))])
 
 
@@ -480,9 +474,10 @@ def channel_off_reply(view: DigestView | None, *, command: str = DEFAULT_COMMAND
     if view is None:
         text = f"This channel has no digest. `{command} digest channel on 08:00 LAB` sets one up."
     else:
-        lab = escape(one_line(view.lab_name or "the lab"))
-        text = f"Stopped the daily digest of {lab} in this channel."
-    return simple(RenderContext(command=command), text, [kit.section(f"🔕 {text}")])
+        text = (
+            f"Stopped the daily digest of {one_line(view.lab_name or 'the lab')} in this channel."
+        )
+    return simple(RenderContext(command=command), text, [kit.section(f"🔕 {escape(text)}")])
 
 
 def needs_channel_reply(*, command: str = DEFAULT_COMMAND) -> Reply:
@@ -528,7 +523,7 @@ def lab_choice_reply(
                 accessory=kit.button("Choose", choose_action(index), value=value),
             )
         )
-    names = "; ".join(escape(one_line(candidate.name)) for candidate in candidates[:5])
+    names = "; ".join(one_line(candidate.name) for candidate in candidates[:5])
     return simple(RenderContext(command=command), f"Which lab did you mean: {names}?", blocks)
 
 
@@ -541,7 +536,7 @@ def lab_not_found_reply(
         names = ", ".join(f"*{escape(one_line(c.name))}*" for c in suggestions[:5])
         lines.append(f"Did you mean {names}?")
     lines.append(f"`{command} labs` lists the labs you can see.")
-    text = f"None of your labs is called {escape(one_line(query))}."
+    text = f"None of your labs is called {one_line(query)}."
     return simple(RenderContext(command=command), text, [kit.section("\n".join(lines))])
 
 
@@ -562,15 +557,15 @@ def link_paused_message(
             f" {_channel(view.channel_id)} is paused because {escape(reason)}."
         )
         text = (
-            f"Your channel digest for {escape(one_line(view.lab_name or 'a lab'))} is paused"
-            f" because {escape(reason)}."
+            f"Your channel digest for {one_line(view.lab_name or 'a lab')} is paused"
+            f" because {reason}."
         )
     else:
         lead = (
             f"⏸ Your {len(views)} channel digests are paused because {escape(reason)}:\n"
             + "\n".join(items)
         )
-        text = f"Your {len(views)} channel digests are paused because {escape(reason)}."
+        text = f"Your {len(views)} channel digests are paused because {reason}."
     advice = f"Run `{command} connect` to link Clustermarket again and they resume by themselves."
     return simple(RenderContext(command=command), text, [kit.section(f"{lead}\n{advice}")])
 

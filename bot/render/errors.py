@@ -126,8 +126,9 @@ def missing_scope_reply(
     scope: str | None, *, app_asks: bool, token_has: bool, command: str = DEFAULT_COMMAND
 ) -> Reply:
     """Clustermarket refused for want of an OAuth scope: say which, and who can fix it, rather
-    than send the user round the connect loop when connecting again cannot help."""
-    scope = escape(scope) if scope else None
+    than send the user round the connect loop when connecting again cannot help. The text
+    is plain (`simple` escapes the fallback); the blocks escape it themselves."""
+    scope = scope or None
     named = f"`{scope}`" if scope else "a permission it needs"
     title = f"🔑 Clustermarket hasn't given cmbot {named} for this."
     if not app_asks:
@@ -146,7 +147,17 @@ def missing_scope_reply(
             f"Your connection was made without {named}. Run `{command} connect` once to grant"
             " it, then ask again."
         )
-    blocks = [kit.section(f"*{title}*\n{advice}")]
+    blocks = [kit.section(f"*{escape(title)}*\n{escape(advice)}")]
     return replace(
         simple(RenderContext(command=command), f"{title} {advice}", blocks), failure=True
     )
+
+
+SLOW_NOTE = "⏳ Clustermarket is slow, still working…"
+
+
+def still_working_reply(command: str = DEFAULT_COMMAND) -> Reply:
+    """The note a person sees while a slow Clustermarket keeps the answer waiting; the answer
+    replaces or follows it."""
+    blocks = [kit.section(SLOW_NOTE), kit.context("The answer will show up here when it comes.")]
+    return simple(RenderContext(command=command), SLOW_NOTE, blocks)

@@ -39,7 +39,7 @@ def _reply(
     head = [kit.header(f"🔬 {one_line(entry.name)}")]
     web = open_line(equipment_url(ctx.links, entry.id))
     blocks = [*head, kit.section(bold), *([kit.context(web)] if web else [])]
-    return finish(ctx, escape(plain), blocks, buttons=buttons, share=known)
+    return finish(ctx, plain, blocks, buttons=buttons, share=known)
 
 
 def _one_fact(

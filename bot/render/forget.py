@@ -74,4 +74,4 @@ def orphaned_digest_notice(lab_name: str | None, send_time: str, command: str) -
             f" {escape(lab)}`."
         ),
     ]
-    return simple(RenderContext(command=command), escape(text), blocks)
+    return simple(RenderContext(command=command), text, blocks)

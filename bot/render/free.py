@@ -33,11 +33,11 @@ from bot.render.views import Availability, EquipmentEntry, NowState
 
 
 def out_of_service_lines(name: str, status: str, phrase: str) -> tuple[str, str]:
-    """An instrument out of service is not free `phrase`, as mrkdwn and as the fallback
-    text (both escaped)."""
+    """An instrument out of service is not free `phrase`, as mrkdwn and as the (plain)
+    fallback text."""
     words = status_words(status)
     badge = service_badge(words) or escape(words)
-    text = f"{escape(name)} is {escape(words)} in Clustermarket, so it isn't free {phrase}."
+    text = f"{name} is {words} in Clustermarket, so it isn't free {phrase}."
     rich = (
         f"{badge}  *{escape(name)}* is *{escape(words)}* in Clustermarket, so it isn't"
         f" free {escape(phrase)}. Ask its contact when it will be back."

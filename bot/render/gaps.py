@@ -15,7 +15,7 @@ from bot.render.limits import (
     MAX_CONTEXT_TEXT,
     MAX_FALLBACK_TEXT,
     MAX_MESSAGE_BLOCKS,
-    clip,
+    clip_mrkdwn,
 )
 from bot.render.reply import Reply
 from bot.render.text import escape, one_line, plural
@@ -67,5 +67,5 @@ def note_gaps(reply: Reply, *gaps: Gaps) -> Reply:
         blocks = [*blocks[:1], note, *blocks[1:]]
         if len(blocks) > MAX_MESSAGE_BLOCKS:
             del blocks[-2]  # the last body block goes; the footer stays
-    text = clip(f"{reply.text} {escape(line)}", MAX_FALLBACK_TEXT)
+    text = clip_mrkdwn(f"{reply.text} {escape(line)}", MAX_FALLBACK_TEXT)  # reply.text: escaped
     return replace(reply, text=text, blocks=blocks)

@@ -87,12 +87,12 @@ def help_reply(
     the parser words it) and `unknown` (what the user typed) come first."""
     command = ctx.command
     blocks: list[dict[str, Any]] = []
-    lead: list[str] = []
+    said: list[str] = []  # plain; escaped for the blocks, and by `simple` for the text
     if unknown is not None and unknown.strip():
-        echo = escape(one_line(unknown)[:UNKNOWN_ECHO])
-        lead.append(f"🤔 I didn't catch “{echo}”.")
+        said.append(f"🤔 I didn't catch “{one_line(unknown)[:UNKNOWN_ECHO]}”.")
     if suggestion:
-        lead.append(f"💡 {escape(suggestion)}")
+        said.append(f"💡 {suggestion}")
+    lead = [escape(line) for line in said]
     if topic in TOPICS:
         blocks.append(kit.header(f"{command} {topic}"))
         if lead:
@@ -130,8 +130,8 @@ def help_reply(
         text = "Clustermarket in Slack: " + ", ".join(
             f"{command} {name}" for _, topics in _SECTIONS for name in topics
         )
-    if lead:
-        text = " ".join(line.replace("`", "") for line in lead) + " " + text
+    if said:
+        text = " ".join(line.replace("`", "") for line in said) + " " + text
     return simple(ctx, text, blocks)
 
 

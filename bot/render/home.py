@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clustermarket.models import Booking
@@ -16,6 +16,7 @@ from bot.render.actions import CONNECT, HOME_REFRESH
 from bot.render.availability import out_of_service_badge
 from bot.render.connect import disconnect_button
 from bot.render.digest import digest_home_blocks
+from bot.render.errors import SLOW_NOTE
 from bot.render.gaps import Gaps
 from bot.render.limits import MAX_VIEW_BLOCKS
 from bot.render.reminders import NotifySummary, notify_home_blocks
@@ -36,6 +37,9 @@ Block = dict[str, Any]
 MAX_HOME_BOOKINGS = 10
 MAX_HOME_CHANNELS = 20
 _CHANNEL_ID = re.compile(r"[A-Z0-9]{2,32}")
+
+BookingsState = Literal["shown", "slow", "unavailable"]
+"""Whether the next bookings are known, still coming from a slow Clustermarket, or failed."""
 
 
 def _zone(name: str) -> dt.tzinfo:
@@ -138,13 +142,15 @@ def home_view(
     digest: DigestSummary | None,
     notify: NotifySummary | None = None,
     command: str = DEFAULT_COMMAND,
+    bookings_state: BookingsState = "shown",
     unread: int = 0,
     out_of_service: Mapping[int, str] | None = None,
     links: WebLinks | None = None,
 ) -> dict[str, Any]:
-    """The Home tab view (`views.publish`): at most 100 blocks. `unread` bookings could not
-    be read, so the next ones listed may not be all; `out_of_service` maps an instrument's id
-    to its status when it is not available, so a booking on it is flagged."""
+    """The Home tab view (`views.publish`): at most 100 blocks. `bookings_state` says whether
+    the next bookings are known yet; `unread` bookings could not be read, so the next ones
+    listed may not be all; `out_of_service` maps an instrument's id to its status when it is
+    not available, so a booking on it is flagged."""
     tz = _zone(tz_name)
     local_now = now.astimezone(tz)
     blocks: list[Block] = [
@@ -155,7 +161,13 @@ def home_view(
     blocks.append(kit.context(f"Times in {shown_zone}  ·  updated {local_now:%H:%M}"))
     if linked_as is not None and not broken:
         blocks += [kit.divider(), kit.section("*📅 Your next bookings*")]
-        if next_bookings:
+        if bookings_state == "slow":
+            blocks.append(kit.context(SLOW_NOTE))
+        elif bookings_state == "unavailable":
+            blocks.append(
+                kit.context("Clustermarket didn't answer just now.  Refresh to try again.")
+            )
+        elif next_bookings:
             shown = next_bookings[:MAX_HOME_BOOKINGS]
             held = out_of_service or {}
             blocks += [_booking(booking, tz, local_now.date(), held, links) for booking in shown]

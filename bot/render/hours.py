@@ -76,7 +76,7 @@ def booked_hours_reply(
         lines.append(escape(unread))
         text += f" {unread}"
     buttons = [rerun_button(equipment, when_of(ctx), "schedule")]
-    return finish(ctx, escape(text), [*head, kit.section("\n".join(lines))], buttons=buttons)
+    return finish(ctx, text, [*head, kit.section("\n".join(lines))], buttons=buttons)
 
 
 def my_hours_reply(booked: BookedTime, tz: dt.tzinfo, ctx: RenderContext) -> Reply:
@@ -112,4 +112,4 @@ def my_hours_reply(booked: BookedTime, tz: dt.tzinfo, ctx: RenderContext) -> Rep
     if unread:
         lines.append(escape(unread))
     body = [kit.section(clip_lines(lines, MAX_SECTION_TEXT))]
-    return finish(ctx, escape(said + (f" {unread}" if unread else "")), head + body)
+    return finish(ctx, said + (f" {unread}" if unread else ""), head + body)

@@ -18,8 +18,7 @@ from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
 from bot.render.actions import OPEN_WEB
 from bot.render.availability import PHRASES, service_badge, service_standing, status_words
-from bot.render.limits import MAX_FALLBACK_TEXT, clip
-from bot.render.reply import Reply
+from bot.render.reply import Reply, fallback_text
 from bot.render.text import (
     date_text,
     duration,
@@ -61,7 +60,8 @@ def _open(url: str | None) -> list[Block]:
 
 
 def _reply(text: str, blocks: list[Block]) -> Reply:
-    return Reply(clip(" ".join(text.split()), MAX_FALLBACK_TEXT), blocks)
+    """`text` is plain: `fallback_text` escapes it, as every reply's."""
+    return Reply(fallback_text(text), blocks)
 
 
 def _minutes(later: dt.datetime, now: dt.datetime) -> str:
@@ -89,7 +89,7 @@ def reminder_message(
         kit.context(f"Booking reminder  ·  `{command} remind off` stops them"),
     ]
     text = f"{booking.equipment} {verb} {soon}: {_when(booking, tz, now)}"
-    return _reply(escape(text), blocks)
+    return _reply(text, blocks)
 
 
 _CHANGED = {
@@ -132,7 +132,7 @@ def change_message(
             f"Change to your booking  ·  the App Home (or `{command} help`) turns these off"
         ),
     ]
-    return _reply(escape(text), blocks)
+    return _reply(text, blocks)
 
 
 def unavailable_message(
@@ -162,7 +162,7 @@ def unavailable_message(
         kit.context("Ask its contact whether your bookings still stand"),
     ]
     text = f"{equipment} is now {words} in Clustermarket, and you have it booked"
-    return _reply(escape(text), blocks)
+    return _reply(text, blocks)
 
 
 def watch_message(
@@ -202,7 +202,7 @@ def watch_message(
         kit.section(body),
         kit.context(f"Watched in this channel  ·  `{command} unwatch {escape(equipment)}` stops"),
     ]
-    return _reply(escape(text), blocks)
+    return _reply(text, blocks)
 
 
 def notice_message(

@@ -23,11 +23,10 @@ from bot.render.actions import MORE, SHARE
 from bot.render.limits import (
     MAX_FALLBACK_TEXT,
     MAX_MESSAGE_BLOCKS,
-    clip,
     clip_mrkdwn,
     text_length,
 )
-from bot.render.text import redact_emails
+from bot.render.text import escape, redact_emails
 from bot.render.weblinks import WebLinks
 
 Audience = Literal["private", "channel"]
@@ -124,11 +123,21 @@ def finish(
     room = MAX_MESSAGE_BLOCKS - len(footer)
     body = blocks if len(blocks) <= room else [*blocks[: room - 1], kit.context("…")]
     reply = Reply(
-        text=clip(" ".join(text.split()), MAX_FALLBACK_TEXT),
+        text=fallback_text(text),
         blocks=body + footer,
         shareable=share and ctx.intent is not None,
     )
     return reply if ctx.private else _redacted(reply)
+
+
+def fallback_text(text: str) -> str:
+    """The notification text every reply carries beside its blocks, from plain `text`.
+
+    Slack reads it as mrkdwn and shows it in notifications, so what a user or Clustermarket
+    wrote (`<!channel>`, `<@U…>`, `&<>`) is escaped here, the one place fallback text is
+    made; one line, clipped without cutting an entity in half.
+    """
+    return clip_mrkdwn(escape(" ".join(text.split())), MAX_FALLBACK_TEXT)
 
 
 def simple(ctx: RenderContext, text: str, blocks: list[dict[str, Any]]) -> Reply:

@@ -55,7 +55,7 @@ def next_free_reply(
     if slot is None:
         full = PHRASES["fully_booked"]
         text = f"No free slot{_length(asked_minutes)} on {name} in the next 30 days."
-        return finish(ctx, escape(text), [*head, kit.section(f"{full.emoji} {escape(text)}")])
+        return finish(ctx, text, [*head, kit.section(f"{full.emoji} {escape(text)}")])
     today = ctx.today_in(tz)
     when = when_of(ctx)
     free = PHRASES["free_window"]
@@ -84,9 +84,7 @@ def next_free_reply(
         plain += f" {doubt}"
     body = [kit.section(f"{emoji} " + "\n".join(lines))]
     day = When(day="date", date=slot.start.astimezone(tz).date())
-    return finish(
-        ctx, escape(plain), head + body, buttons=[rerun_button(equipment, day, "schedule")]
-    )
+    return finish(ctx, plain, head + body, buttons=[rerun_button(equipment, day, "schedule")])
 
 
 def my_next_booking_reply(
@@ -121,5 +119,5 @@ def my_next_booking_reply(
     block = own_booking_block(booking, tz, ctx, start.astimezone(tz).date(), index=0)
     equipment = booking.equipment
     name = (equipment.name if equipment and equipment.name else None) or "equipment"
-    text = escape(f"{title}: {one_line(name)}. {when}")
+    text = f"{title}: {one_line(name)}. {when}"
     return finish(ctx, text, [*head, block, kit.context(escape(when))], buttons=[week])

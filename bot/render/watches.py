@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.questions.commands import DEFAULT_COMMAND
 from bot.render import kit
-from bot.render.reply import RenderContext, Reply, simple
+from bot.render.reply import RenderContext, Reply, fallback_text, simple
 from bot.render.text import channel_mention, escape, one_line, user_mention
 
 if TYPE_CHECKING:  # plain data; the store itself is no business of a renderer
@@ -119,4 +119,4 @@ def watches_paused_message(
     lines += [_watch_line(watch, with_channel=True) for watch in paused[:40]]
     lines.append(f"`{command} connect` resumes them.")
     text = f"Your watched instruments paused because {why}. {command} connect resumes them."
-    return Reply(escape(text), [kit.section("\n".join(lines))])
+    return Reply(fallback_text(text), [kit.section("\n".join(lines))])

@@ -154,6 +154,19 @@ async def test_a_fetch_that_outlives_a_forget_is_not_kept() -> None:
     assert await cache.get(ZOE, "me", fetch, kind="records") == "answer 2"
 
 
+async def test_a_question_after_a_forget_does_not_join_the_fetch_from_before() -> None:
+    cache = UserCache()
+    fetch = Counted(pause=0.05)
+    before = asyncio.ensure_future(cache.get(ZOE, "me", fetch, kind="records"))
+    await asyncio.sleep(0.01)
+    cache.forget(ZOE)  # relinked, perhaps to another account: what was asked before is theirs
+    await cache.get(ZOE, "me", fetch, kind="records")
+    await before
+    assert fetch.calls == 2  # asked again, not joined
+    assert await cache.get(ZOE, "me", fetch, kind="records") == "answer 2"  # the new one kept
+    assert fetch.calls == 2
+
+
 async def test_entries_are_never_shared_between_users() -> None:
     cache = UserCache()
     zoe, jose = Counted(), Counted()

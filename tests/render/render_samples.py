@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,6 +87,9 @@ def check(reply: Reply, *, most: int = MAX_MESSAGE_BLOCKS) -> str:
     unique, never "None"; returns the JSON for further assertions."""
     assert reply.text.strip()
     assert len(reply.text) <= 3000
+    assert "<" not in reply.text and ">" not in reply.text  # escaped: no mention, no link
+    assert re.fullmatch(r"(?:[^&]|&(?:amp|lt|gt);)*", reply.text, re.DOTALL), reply.text
+    assert not re.search(r"&amp;(?:amp|lt|gt);", reply.text), reply.text  # escaped once
     assert block_errors(reply.blocks, most=most) == []
     action_ids = [button["action_id"] for button in buttons(reply)]
     assert len(action_ids) == len(set(action_ids))

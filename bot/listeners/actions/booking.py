@@ -13,5 +13,5 @@ from bot.render.actions import BOOKING
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
-    details = private_answer(conversation.booking_details, replace_original=False)
+    details = private_answer(conversation, conversation.booking_details, replace_original=False)
     app.action(re.compile(f"^{re.escape(BOOKING)}:"))(details)

@@ -14,7 +14,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
 from bot.conversation import Conversation
 from bot.digest.commands import digest_reply, set_personal_options
-from bot.listeners.actions.rerun import clicked
+from bot.failures import failure_line
+from bot.listeners.payloads import clicker, text_at
 from bot.questions.commands import DigestOff, DigestOn
 from bot.render.digest import (
     DIGEST_INCLUDE_EMPTY,
@@ -32,40 +33,44 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
 
     async def turn_on(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body, context)
+        who = clicker(body, context)
+        if who is None:
+            return
+        key = who[0]
         try:
             await digest_reply(services, DigestOn(None), key, None)
         except (NotLinked, ReconnectRequired):
             pass  # the Home tab already offers Connect
-        except Exception:
-            logger.exception("turning the digest on from the Home tab failed")
+        except Exception as error:
+            logger.error("turning the digest on from Home failed: %s", failure_line(error))
         await conversation.publish_home(key)
 
     async def turn_off(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        await digest_reply(services, DigestOff(), key, None)
-        await conversation.publish_home(key)
+        who = clicker(body, context)
+        if who is not None:
+            await digest_reply(services, DigestOff(), who[0], None)
+            await conversation.publish_home(who[0])
 
     async def include_empty(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        await set_personal_options(
-            services.store, key, include_empty=action.get("value") == TOGGLE_ON
-        )
-        await conversation.publish_home(key)
+        who = clicker(body, context)
+        if who is not None:
+            on = text_at(action, "value") == TOGGLE_ON
+            await set_personal_options(services.store, who[0], include_empty=on)
+            await conversation.publish_home(who[0])
 
     async def skip_weekends(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        await set_personal_options(
-            services.store, key, skip_weekends=action.get("value") == TOGGLE_ON
-        )
-        await conversation.publish_home(key)
+        who = clicker(body, context)
+        if who is not None:
+            on = text_at(action, "value") == TOGGLE_ON
+            await set_personal_options(services.store, who[0], skip_weekends=on)
+            await conversation.publish_home(who[0])
 
     app.action(DIGEST_TURN_ON)(turn_on)
     app.action(DIGEST_TURN_OFF)(turn_off)

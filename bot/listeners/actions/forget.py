@@ -5,22 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.conversation import Conversation
-from bot.listeners.actions.rerun import clicked
+from bot.listeners.actions.rerun import clicked_in
 from bot.render.actions import FORGET_ME
+from bot.slack_posts import respond
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
-    async def forget_me(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
-    ) -> None:
+    session = conversation.services.slack_session
+
+    async def forget_me(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        reply = await conversation.forget_me(key)
-        await respond(
-            text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=True
-        )
+        clicked = clicked_in(body, context, "Also forget my settings")
+        if clicked is None:
+            return
+        reply = await conversation.forget_me(clicked[0].key)
+        await respond(session, clicked[1], reply, replace_original=True)
 
     app.action(FORGET_ME)(forget_me)

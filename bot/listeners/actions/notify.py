@@ -11,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.clustermarket.errors import NotLinked, ReconnectRequired
+from bot.clustermarket.tokens import UserKey
 from bot.conversation import Conversation
-from bot.listeners.actions.rerun import clicked
+from bot.listeners.payloads import clicker, text_at
 from bot.notify.commands import turn_reminders_on
 from bot.render.actions import END_NUDGE, NOTICE_KIND, OPEN_WEB, REMIND_OFF, REMIND_ON
 from bot.render.reminders import TOGGLE_OFF, TOGGLE_ON
@@ -25,42 +27,60 @@ from bot.store import CHANGE_KINDS
 
 logger = logging.getLogger(__name__)
 
+Change = Callable[[UserKey], Awaitable[None]]
+
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
     store = conversation.services.store
 
+    async def for_clicker(body: dict[str, Any], context: AsyncBoltContext, change: Change) -> None:
+        """`change` for whoever clicked, then their Home tab again (it shows the new state)."""
+        who = clicker(body, context)
+        if who is None:
+            return
+        await change(who[0])
+        await conversation.publish_home(who[0])
+
     async def remind_on(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        with contextlib.suppress(NotLinked, ReconnectRequired):  # the Home offers Connect
-            await turn_reminders_on(conversation.services, key, None)
-        await conversation.publish_home(key)
+
+        async def on(key: UserKey) -> None:
+            with contextlib.suppress(NotLinked, ReconnectRequired):  # the Home offers Connect
+                await turn_reminders_on(conversation.services, key, None)
+
+        await for_clicker(body, context, on)
 
     async def remind_off(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        await store.set_reminders(key, None)
-        await conversation.publish_home(key)
+
+        async def off(key: UserKey) -> None:
+            await store.set_reminders(key, None)
+
+        await for_clicker(body, context, off)
 
     async def end_nudge(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        await store.set_end_nudge(key, action.get("value") == TOGGLE_ON)
-        await conversation.publish_home(key)
+
+        async def nudge(key: UserKey) -> None:
+            await store.set_end_nudge(key, text_at(action, "value") == TOGGLE_ON)
+
+        await for_clicker(body, context, nudge)
 
     async def notice_kind(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        key, _ = clicked(body, context)
-        kind, _, state = str(action.get("value") or "").partition(":")
-        if kind not in CHANGE_KINDS or state not in (TOGGLE_ON, TOGGLE_OFF):
-            logger.info("ignored a change-notice toggle with an unknown value")
-        else:
-            await store.set_notice_kind(key, kind, state == TOGGLE_ON)
-        await conversation.publish_home(key)
+        kind, _, state = (text_at(action, "value") or "").partition(":")
+
+        async def toggle(key: UserKey) -> None:
+            if kind not in CHANGE_KINDS or state not in (TOGGLE_ON, TOGGLE_OFF):
+                logger.info("ignored a change-notice toggle with an unknown value")
+            else:
+                await store.set_notice_kind(key, kind, state == TOGGLE_ON)
+
+        await for_clicker(body, context, toggle)
 
     async def acknowledge_link(ack: AsyncAck) -> None:
         """The button opens Clustermarket in the browser; Slack still expects an ack."""
