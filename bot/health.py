@@ -23,6 +23,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.digest.scheduler import DigestScheduler
+from bot.notify.scheduler import NotifyScheduler
+from bot.scheduling import MinuteScheduler
 from bot.slack_posts import SlackFailure, slack_error
 from bot.store import Store, StoreError, TokenDecryptionError
 
@@ -130,12 +132,17 @@ class Health:
         slack: AsyncWebClient,
         *,
         scheduler: DigestScheduler | None = None,
+        notifier: NotifyScheduler | None = None,
         socket_connected: Callable[[], Awaitable[bool]] | None = None,
         timeout: float = CHECK_SECONDS,
     ) -> None:
         self.store = store
         self.slack = SlackCheck(slack, timeout=timeout)
-        self.scheduler = scheduler
+        self.schedulers: dict[str, MinuteScheduler[Any]] = {
+            name: part
+            for name, part in (("scheduler", scheduler), ("notifier", notifier))
+            if part is not None
+        }
         self.socket_connected = socket_connected
         self.timeout = timeout
         self._checking: dict[str, asyncio.Future[None]] = {}
@@ -151,10 +158,10 @@ class Health:
         if self.socket_connected is not None:
             parts["socket_mode"] = await self._socket()
         body: dict[str, Any] = {}
-        if self.scheduler is not None:
-            parts["scheduler"] = self._scheduler(self.scheduler)
-            last = self.scheduler.last_tick_at
-            body["scheduler_last_tick"] = last.isoformat() if last is not None else None
+        for name, scheduler in self.schedulers.items():
+            parts[name] = self._scheduler(scheduler)
+            last = scheduler.last_tick_at
+            body[f"{name}_last_tick"] = last.isoformat() if last is not None else None
         failing = [name for name, verdict in parts.items() if verdict != OK]
         status = {"status": "failing", "failing": failing} if failing else {"status": OK}
         return not failing, {**status, **parts, **body}
@@ -190,7 +197,7 @@ class Health:
         return OK if connected else "disconnected"
 
     @staticmethod
-    def _scheduler(scheduler: DigestScheduler) -> str:
+    def _scheduler(scheduler: MinuteScheduler[Any]) -> str:
         if not scheduler.running:
             return "not running"
         last = scheduler.last_tick_at or scheduler.started_at

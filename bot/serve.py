@@ -37,6 +37,7 @@ async def serve(settings: Settings) -> None:
         services.store,
         services.slack.base,
         scheduler=scheduler,
+        notifier=notifier,
         socket_connected=socket.connected if socket is not None else None,
     )
     server = BotServer(conversation, bolt, health=health)

@@ -22,6 +22,8 @@ from bot.digest.runner import DigestRunner
 from bot.digest.scheduler import DigestScheduler
 from bot.health import Health
 from bot.listening import listen
+from bot.notify.runner import NotifyRunner
+from bot.notify.scheduler import NotifyScheduler
 from bot.server import runner_for
 from bot.store import Store
 
@@ -118,19 +120,24 @@ async def test_socket_mode_when_used(world: World, health: Health) -> None:
     assert (await healthz(world))[1]["socket_mode"] == "ok"
 
 
-async def test_the_scheduler_must_be_ticking(world: World, health: Health) -> None:
-    scheduler = DigestScheduler(DigestRunner(world.services), interval=0.05)
-    health.scheduler = scheduler
+async def test_the_schedulers_must_be_ticking(world: World, health: Health) -> None:
+    digests = DigestScheduler(DigestRunner(world.services), interval=0.05)
+    notifier = NotifyScheduler(NotifyRunner(world.services), interval=0.05)
+    health.schedulers = {"scheduler": digests, "notifier": notifier}
     status, body = await healthz(world)
-    assert status == 503 and body["scheduler"] == "not running"
-    scheduler.start()
+    assert status == 503 and body["scheduler"] == body["notifier"] == "not running"
+    digests.start()
+    notifier.start()
     try:
-        await world.fake.wait_for(lambda: scheduler.last_tick_at, timeout=WAIT)
+        await world.fake.wait_for(lambda: digests.last_tick_at, timeout=WAIT)
+        await world.fake.wait_for(lambda: notifier.last_tick_at, timeout=WAIT)
         status, body = await healthz(world)
     finally:
-        await scheduler.stop()
-    assert status == 200 and body["scheduler"] == "ok"
-    assert body["scheduler_last_tick"].startswith(str(scheduler.last_tick_at)[:10])
+        await digests.stop()
+        await notifier.stop()
+    assert status == 200 and body["scheduler"] == body["notifier"] == "ok"
+    assert body["scheduler_last_tick"].startswith(str(digests.last_tick_at)[:10])
+    assert body["notifier_last_tick"].startswith(str(notifier.last_tick_at)[:10])
 
 
 async def test_idle_connections_time_out_and_the_oldest_make_room(world: World) -> None:
