@@ -97,10 +97,27 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """StreamHandler sets a fixed stream; this one has none to keep."""
 
 
+class NoLibraryTracebacks(logging.Filter):
+    """A library's failure (asyncio running out of descriptors on accept, aiohttp refusing a
+    malformed request) becomes one line naming the exception's type: its traceback and
+    message could quote a request's raw bytes, and one line is all an operator needs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not record.name.startswith("bot"):
+            failure = record.exc_info[1]
+            if failure is not None:
+                record.msg = f"{record.getMessage()} ({type(failure).__name__})"
+                record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> None:
     """Route every logger to stderr in the chosen format; libraries kept at their floors."""
     handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    handler.addFilter(NoLibraryTracebacks())
     root = logging.getLogger()
     for previous in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(previous)

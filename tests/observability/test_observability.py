@@ -16,7 +16,7 @@ from bot.config import LoggingSettings, load_logging_settings
 from bot.demo.world import World
 from bot.observability import configure_logging, record_upstream, render_metrics, slack_request
 from bot.observability.context import request_kind, request_team
-from bot.observability.logs import JsonFormatter, TextFormatter
+from bot.observability.logs import JsonFormatter, NoLibraryTracebacks, TextFormatter
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +92,22 @@ def test_json_keeps_a_traceback_in_one_line() -> None:
     text = JsonFormatter().format(record)
     assert "\n" not in text
     assert "ValueError: boom" in json.loads(text)["exception"]
+
+
+def test_a_librarys_failure_is_one_line_naming_its_type() -> None:
+    """asyncio out of descriptors on accept, aiohttp refusing raw bytes: no traceback, and
+    nothing from the exception's message (it may quote a request)."""
+    try:
+        raise OSError(24, "Too many open files; GET /secret?code=xyz")
+    except OSError:
+        record = logging.LogRecord(
+            "asyncio", logging.ERROR, __file__, 1, "socket.accept() out of %s", ("resources",),
+            __import__("sys").exc_info(),
+        )  # fmt: skip
+    assert NoLibraryTracebacks().filter(record)
+    text = TextFormatter().format(record)
+    assert text.endswith("socket.accept() out of resources (OSError)")
+    assert "code=xyz" not in text and "Traceback" not in text
 
 
 def test_text_lines_name_the_request_only_inside_one() -> None:
