@@ -20,6 +20,11 @@ from bot.socket_mode import SocketModeLink
 
 logger = logging.getLogger(__name__)
 
+LISTEN_BACKLOG = 1024
+"""Connections the kernel holds until they are accepted (the system's somaxconn caps it).
+aiohttp's default, 128, overflowed when 500 people asked at once: the rest had their
+connections dropped and retried by their sender a second later (ack p99 1.5-1.8 s)."""
+
 
 async def serve(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM, then stop taking requests and finish what is under way."""
@@ -29,7 +34,7 @@ async def serve(settings: Settings) -> None:
     server = BotServer(conversation, bolt)
     runner = runner_for(server.web_app(slack_events=not settings.socket_mode))
     await runner.setup()
-    await web.TCPSite(runner, settings.HOST, settings.PORT).start()
+    await web.TCPSite(runner, settings.HOST, settings.PORT, backlog=LISTEN_BACKLOG).start()
     socket: SocketModeLink | None = None
     if settings.SLACK_APP_TOKEN is not None:
         socket = SocketModeLink(bolt, settings.SLACK_APP_TOKEN.get_secret_value())
