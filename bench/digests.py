@@ -287,6 +287,7 @@ async def send_all(
     channels: bool = True,
 ) -> None:
     """Each runner sends every digest of a fresh world of its own."""
+    figures: dict[str, tuple[float, float]] = {}
     for name, tree in trees.items():
         key = Fernet.generate_key().decode()
         now = dt.datetime.now(dt.UTC)
@@ -310,8 +311,14 @@ async def send_all(
                 f" Clustermarket requests {sandbox.stats.total('GET /v1/')},"
                 f" peak resident {peak:.0f} MiB"
             )
+            figures[name] = elapsed, peak
             if missing:
                 await next_tick(env, folder, now, fake, targets)
+    if {"old", "new"} <= figures.keys():
+        (old_time, old_peak), (new_time, new_peak) = figures["old"], figures["new"]
+        print(
+            f"  new/old: time {new_time / old_time:.2f}x, peak resident {new_peak / old_peak:.2f}x"
+        )
 
 
 async def next_tick(
@@ -381,10 +388,10 @@ async def main(arguments: argparse.Namespace) -> None:
         ):
             folder = Path(name)
             trees = {"old": old, "new": ROOT}
-            print(f"1. send all ({len(DEMO_USERS)} accounts)")
+            print(f"1. send all ({len(DEMO_USERS)} accounts; target for 1,000: < 30 s)")
             await send_all(sandbox, folder, users, burst_size, trees)
             accounts = arguments.accounts
-            print(f"2. {accounts} accounts, one personal digest each")
+            print(f"2. {accounts} accounts, one personal digest each (target for 96: < 300 MiB)")
             await send_all(sandbox, folder, accounts, 0, trees, accounts=accounts, channels=False)
             print(f"3. kill at {arguments.kill_at:.0%} and rerun (new)")
             await kill_and_rerun(sandbox, folder, users, arguments.kill_at, burst_size)

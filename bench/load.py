@@ -297,6 +297,23 @@ def show_burst(latency: float, results: dict[str, Outcome], spread: float) -> No
             f"{percentile(outcome.answers, 0.5):>8.1f}s{percentile(outcome.answers, 0.99):>8.1f}s"
             f"{last:>7.1f}s{outcome.peak_mib:>7.0f} MiB"
         )
+    if {"old", "new"} <= results.keys():
+        old, new = results["old"], results["new"]
+        pairs = {
+            "answered": (new.answered, old.answered),
+            "ack p99": (percentile(new.acks, 0.99), percentile(old.acks, 0.99)),
+            "bot's ack p99": (percentile(new.bot_acks, 0.99), percentile(old.bot_acks, 0.99)),
+            "answer p99": (percentile(new.answers, 0.99), percentile(old.answers, 0.99)),
+            "peak RSS": (new.peak_mib, old.peak_mib),
+        }
+        print("  new/old: " + ", ".join(f"{name} {ratio(*pair)}" for name, pair in pairs.items()))
+
+
+def ratio(new: float, old: float) -> str:
+    """`new` as a multiple of `old`; "-" when old is nothing to divide by."""
+    if not old or old != old:  # zero, or NaN: no answers to time
+        return "- (old: none)"
+    return f"{new / old:.2f}x"
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -334,6 +351,7 @@ async def main(arguments: argparse.Namespace) -> None:
                         )
                 show_burst(latency, results, arguments.spread)
             print(f"{arguments.requests} commands, 100 users taking turns, latency 20 ms")
+            growth: dict[str, float] = {}
             for bot_name in bots:
                 database = folder / f"{bot_name}-steady.db"
                 shutil.copy(seeded[bot_name], database)
@@ -346,6 +364,9 @@ async def main(arguments: argparse.Namespace) -> None:
                     f"  {bot_name:<5}resident after 100: {first:.0f} MiB, after"
                     f" {arguments.requests}: {last:.0f} MiB ({last - first:+.0f} MiB)"
                 )
+                growth[bot_name] = last - first
+            if len(growth) == 2:
+                print(f"  growth new {growth['new']:+.0f} MiB vs old {growth['old']:+.0f} MiB")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
