@@ -175,7 +175,12 @@ async def running_bot(
     finally:
         if process.returncode is None:
             process.terminate()
-        await process.wait()
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:  # asyncio drops a signal whose wakeup byte finds its pipe full
+            print(f"  (the bot did not stop on SIGTERM within 30 s; killed; log {bot.log})")
+            process.kill()
+            await process.wait()
 
 
 def bot_acks(bot: Bot) -> list[float]:
