@@ -8,12 +8,16 @@ the bot to be compared.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.fake_slack import FakeSlack
 from bot.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
@@ -64,3 +68,66 @@ def child_env(
         "DATABASE_PATH": str(database),
         "TOKEN_ENCRYPTION_KEY": key,
     }
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """A Slack user linked to a Clustermarket user, with tokens granted by the sandbox."""
+
+    team_id: str
+    user_id: str
+    cm_user_id: int
+    cm_user_name: str
+    access_token: str
+    refresh_token: str
+    expires_at: str
+    scopes: str = ""
+    tz: str | None = None
+    """Cached as the user's Slack time zone, as `digest on` leaves it."""
+
+
+@dataclass
+class Seed:
+    """What a benchmark's database starts with: links, and digests (`Subscriptions.save`'s
+    keyword arguments)."""
+
+    links: list[LinkRow] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+_WRITE_SEED = """
+import datetime as dt, json, sys
+from bot.clustermarket.tokens import TokenSet, UserKey
+from bot.store import Store
+plan = json.load(sys.stdin)
+with Store(plan["path"], [plan["key"]]) as store:
+    for row in plan["links"]:
+        key = UserKey(row["team_id"], row["user_id"])
+        expires = dt.datetime.fromisoformat(row["expires_at"])
+        tokens = TokenSet(row["access_token"], row["refresh_token"], expires, row["scopes"])
+        store.links.save(
+            key, cm_user_id=row["cm_user_id"], cm_user_name=row["cm_user_name"], tokens=tokens
+        )
+        if row["tz"]:
+            store.slack.cache_tz(key, row["tz"])
+    for subscription in plan["subscriptions"]:
+        store.subscriptions.save(**subscription)
+"""
+
+
+def write_seed(tree: Path, database: Path, key: str, seed: Seed) -> None:
+    """Write `seed` into a new database with the store of the code at `tree`, so an old bot
+    gets the schema it understands (a newer one refuses a database migrated past it)."""
+    plan = {
+        "path": str(database),
+        "key": key,
+        "links": [asdict(row) for row in seed.links],
+        "subscriptions": seed.subscriptions,
+    }
+    subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", _WRITE_SEED],
+        input=json.dumps(plan).encode(),
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        cwd=tree,
+        check=True,
+    )

@@ -49,10 +49,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from children import BEFORE_ISSUE_12, ROOT, child_env, memory_mib, old_tree
+from children import (
+    BEFORE_ISSUE_12,
+    ROOT,
+    LinkRow,
+    Seed,
+    child_env,
+    memory_mib,
+    old_tree,
+    write_seed,
+)
 from cryptography.fernet import Fernet
 
-from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.fake_slack import FakeSlack
 from bot.sandbox import ALL_SCOPES, Sandbox, SandboxKnobs
 from bot.store import Store
@@ -107,8 +115,6 @@ def account_of(index: int) -> tuple[int, str]:
 
 
 def build_world(
-    path: Path,
-    key: str,
     sandbox: Sandbox,
     fake: FakeSlack,
     users: int,
@@ -116,56 +122,65 @@ def build_world(
     *,
     accounts: int = len(DEMO_USERS),
     channels: bool = True,
-) -> list[Target]:
+) -> tuple[Seed, list[Target]]:
     """Links (user i to account i mod `accounts`), personal digests and (with `channels`) lab
-    channel digests in a fresh database; the targets."""
+    channel digests to seed a fresh database with; the targets."""
     zones = zones_clear_of_midnight(now)
     targets: list[Target] = []
-    with Store(path, [key]) as store:
-        owners: dict[int, str] = {}
-        for index in range(users):
-            user_id = f"U{index:07d}"
-            zone = zones[index % len(zones)]
-            cm_user, scopes = account_of(index % accounts)
-            fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=zone)
-            grant = sandbox.grant_tokens(cm_user)
-            tokens = TokenSet(
-                access_token=str(grant["access_token"]),
-                refresh_token=str(grant["refresh_token"]),
-                expires_at=now + dt.timedelta(days=3650),
-                scopes=scopes,
+    seed = Seed()
+    owners: dict[int, str] = {}
+    far = (now + dt.timedelta(days=3650)).isoformat()
+    for index in range(users):
+        user_id = f"U{index:07d}"
+        zone = zones[index % len(zones)]
+        cm_user, scopes = account_of(index % accounts)
+        fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=zone)
+        grant = sandbox.grant_tokens(cm_user)
+        seed.links.append(
+            LinkRow(
+                fake.team_id,
+                user_id,
+                cm_user,
+                user_id,
+                str(grant["access_token"]),
+                str(grant["refresh_token"]),
+                far,
+                scopes,
+                tz=zone,
             )
-            slack_user = UserKey(fake.team_id, user_id)
-            store.links.save(slack_user, cm_user_id=cm_user, cm_user_name=user_id, tokens=tokens)
-            store.slack.cache_tz(slack_user, zone)  # as `digest on` leaves it
-            channel = fake.dm_channel_id(user_id)
-            store.subscriptions.save(
-                kind="personal",
-                team_id=fake.team_id,
-                owner_user_id=user_id,
-                channel_id=channel,
-                send_time="00:00",
-                timezone=zone,
-                include_empty=True,
-            )
-            owners.setdefault(cm_user, user_id)
-            targets.append(Target(channel, now.astimezone(ZoneInfo(zone)).date().isoformat()))
-        for lab_id, name, zone, member in LABS if channels else ():
-            channel = f"C0LAB{lab_id}"
-            fake.add_channel(channel, name.lower().replace(" ", "-"))
-            store.subscriptions.save(
-                kind="channel",
-                team_id=fake.team_id,
-                owner_user_id=owners[member],
-                channel_id=channel,
-                send_time="00:00",
-                timezone=zone,
-                lab_id=lab_id,
-                lab_name=name,
-                include_empty=True,
-            )
-            targets.append(Target(channel, now.astimezone(ZoneInfo(zone)).date().isoformat()))
-    return targets
+        )
+        channel = fake.dm_channel_id(user_id)
+        seed.subscriptions.append(
+            {
+                "kind": "personal",
+                "team_id": fake.team_id,
+                "owner_user_id": user_id,
+                "channel_id": channel,
+                "send_time": "00:00",
+                "timezone": zone,
+                "include_empty": True,
+            }
+        )
+        owners.setdefault(cm_user, user_id)
+        targets.append(Target(channel, now.astimezone(ZoneInfo(zone)).date().isoformat()))
+    for lab_id, name, zone, member in LABS if channels else ():
+        channel = f"C0LAB{lab_id}"
+        fake.add_channel(channel, name.lower().replace(" ", "-"))
+        seed.subscriptions.append(
+            {
+                "kind": "channel",
+                "team_id": fake.team_id,
+                "owner_user_id": owners[member],
+                "channel_id": channel,
+                "send_time": "00:00",
+                "timezone": zone,
+                "lab_id": lab_id,
+                "lab_name": name,
+                "include_empty": True,
+            }
+        )
+        targets.append(Target(channel, now.astimezone(ZoneInfo(zone)).date().isoformat()))
+    return seed, targets
 
 
 def tally(fake: FakeSlack, targets: list[Target]) -> tuple[int, int, int]:
@@ -272,22 +287,16 @@ async def send_all(
     channels: bool = True,
 ) -> None:
     """Each runner sends every digest of a fresh world of its own."""
+    figures: dict[str, tuple[float, float]] = {}
     for name, tree in trees.items():
         key = Fernet.generate_key().decode()
         now = dt.datetime.now(dt.UTC)
         async with FakeSlack() as fake:
             database = folder / f"send-all-{name}-{accounts}.db"
-            targets = await asyncio.to_thread(
-                build_world,
-                database,
-                key,
-                sandbox,
-                fake,
-                users,
-                now,
-                accounts=accounts,
-                channels=channels,
+            seed, targets = build_world(
+                sandbox, fake, users, now, accounts=accounts, channels=channels
             )
+            await asyncio.to_thread(write_seed, tree, database, key, seed)
             env = child_env(fake, sandbox, database, key, tree)
             sandbox.stats.reset()
             async with bursts_of_429(fake, burst_size):
@@ -302,8 +311,14 @@ async def send_all(
                 f" Clustermarket requests {sandbox.stats.total('GET /v1/')},"
                 f" peak resident {peak:.0f} MiB"
             )
+            figures[name] = elapsed, peak
             if missing:
                 await next_tick(env, folder, now, fake, targets)
+    if {"old", "new"} <= figures.keys():
+        (old_time, old_peak), (new_time, new_peak) = figures["old"], figures["new"]
+        print(
+            f"  new/old: time {new_time / old_time:.2f}x, peak resident {new_peak / old_peak:.2f}x"
+        )
 
 
 async def next_tick(
@@ -323,9 +338,8 @@ async def kill_and_rerun(
     key = Fernet.generate_key().decode()
     now = dt.datetime.now(dt.UTC)
     async with FakeSlack() as fake:
-        targets = await asyncio.to_thread(
-            build_world, folder / "kill.db", key, sandbox, fake, users, now
-        )
+        seed, targets = build_world(sandbox, fake, users, now)
+        await asyncio.to_thread(write_seed, ROOT, folder / "kill.db", key, seed)
         env = child_env(fake, sandbox, folder / "kill.db", key)
         threshold = max(1, int(len(targets) * kill_at))
         async with bursts_of_429(fake, burst_size) as bursts:
@@ -374,10 +388,10 @@ async def main(arguments: argparse.Namespace) -> None:
         ):
             folder = Path(name)
             trees = {"old": old, "new": ROOT}
-            print(f"1. send all ({len(DEMO_USERS)} accounts)")
+            print(f"1. send all ({len(DEMO_USERS)} accounts; target for 1,000: < 30 s)")
             await send_all(sandbox, folder, users, burst_size, trees)
             accounts = arguments.accounts
-            print(f"2. {accounts} accounts, one personal digest each")
+            print(f"2. {accounts} accounts, one personal digest each (target for 96: < 300 MiB)")
             await send_all(sandbox, folder, accounts, 0, trees, accounts=accounts, channels=False)
             print(f"3. kill at {arguments.kill_at:.0%} and rerun (new)")
             await kill_and_rerun(sandbox, folder, users, arguments.kill_at, burst_size)

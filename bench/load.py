@@ -31,7 +31,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -40,22 +42,31 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
 import httpx
-from children import BEFORE_ISSUE_12, ROOT, child_env, memory_mib, old_tree
+from children import (
+    BEFORE_ISSUE_12,
+    ROOT,
+    LinkRow,
+    Seed,
+    child_env,
+    memory_mib,
+    old_tree,
+    write_seed,
+)
 from cryptography.fernet import Fernet
 from httpx_aiohttp import AiohttpTransport
 
-from bot.clustermarket.tokens import TokenSet, UserKey
 from bot.demo.world import free_port
 from bot.fake_slack import FakeSlack, SlackRequester
 from bot.fake_slack.server import ResponseUrlPost
 from bot.sandbox import Sandbox, SandboxKnobs
-from bot.store import Store
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - the fake Slack's, known to both sides
 DEMO_USERS = tuple(range(15001, 15013))
 QUESTION = "labs"
+BOT_ACK = re.compile(r"acked command in (\d+) ms")
 REAL_ANSWER = "Your labs"  # the header of a labs answer; errors and prompts have none
 ZONE = "Europe/London"
 
@@ -81,7 +92,7 @@ class Outcome:
     answers: list[float] = field(default_factory=list)
     answered: int = 0
     within_60: int = 0
-    bot_ack_p99: float | None = None
+    bot_acks: list[float] = field(default_factory=list)
     peak_mib: float = 0.0
 
 
@@ -92,22 +103,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def build_database(path: Path, key: str, sandbox: Sandbox, fake: FakeSlack, users: int) -> None:
+def build_seed(sandbox: Sandbox, fake: FakeSlack, users: int) -> Seed:
     """`users` Slack users, each linked to one of the sandbox's accounts (tokens granted)."""
-    far = dt.datetime.now(dt.UTC) + dt.timedelta(days=3650)
-    with Store(path, [key]) as store:
-        for index in range(users):
-            user_id = f"U{index:07d}"
-            fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=ZONE)
-            cm_user = DEMO_USERS[index % len(DEMO_USERS)]
-            grant = sandbox.grant_tokens(cm_user)
-            tokens = TokenSet(str(grant["access_token"]), str(grant["refresh_token"]), far)
-            store.links.save(
-                UserKey(fake.team_id, user_id),
-                cm_user_id=cm_user,
-                cm_user_name=f"User {index}",
-                tokens=tokens,
+    far = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3650)).isoformat()
+    seed = Seed()
+    for index in range(users):
+        user_id = f"U{index:07d}"
+        fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=ZONE)
+        cm_user = DEMO_USERS[index % len(DEMO_USERS)]
+        grant = sandbox.grant_tokens(cm_user)
+        seed.links.append(
+            LinkRow(
+                fake.team_id,
+                user_id,
+                cm_user,
+                f"User {index}",
+                str(grant["access_token"]),
+                str(grant["refresh_token"]),
+                far,
             )
+        )
+    return seed
 
 
 @dataclass
@@ -157,24 +173,20 @@ async def running_bot(
                 raise RuntimeError("the bot did not come up")
         yield bot
     finally:
-        process.terminate()
-        await process.wait()
+        if process.returncode is None:
+            process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:  # asyncio drops a signal whose wakeup byte finds its pipe full
+            print(f"  (the bot did not stop on SIGTERM within 30 s; killed; log {bot.log})")
+            process.kill()
+            await process.wait()
 
 
-async def bot_ack_p99(bot: Bot) -> float | None:
-    """The bot's own p99 acknowledgement time of commands: the upper edge of the histogram
-    bucket it falls in, from /metrics."""
-    async with httpx.AsyncClient(timeout=10.0) as client:
-        text = (await client.get(bot.url + "/metrics")).text
-    buckets: list[tuple[float, float]] = []
-    for line in text.splitlines():
-        if line.startswith('cmbot_slack_ack_seconds_bucket{kind="command"'):
-            edge = line.split('le="')[1].split('"')[0]
-            buckets.append((float(edge), float(line.rsplit(" ", 1)[1])))
-    if not buckets or buckets[-1][1] == 0:
-        return None
-    total = buckets[-1][1]
-    return next(edge for edge, count in buckets if count >= 0.99 * total)
+def bot_acks(bot: Bot) -> list[float]:
+    """The bot's own acknowledgement times of commands (seconds), from its log: from Bolt
+    getting the request to the ack leaving it."""
+    return [float(ms) / 1000 for ms in BOT_ACK.findall(bot.log.read_text())]
 
 
 @asynccontextmanager
@@ -191,28 +203,42 @@ async def burst(
     bot: Bot, fake: FakeSlack, users: int, deadline: float, spread: float = 0.0
 ) -> Outcome:
     """Every user sends one command at the same moment (or, with `spread`, at even intervals
-    over that many seconds); wait for the answers."""
+    over that many seconds) from Slack's edge (`slack_edge.py`); wait for the answers."""
     arrivals = Arrivals()
     fake.responses = arrivals
     outcome = Outcome(users)
-    sent: dict[str, float] = {}
-
-    async def one(slack: SlackRequester, index: int) -> None:
-        user_id = f"U{index:07d}"
-        await asyncio.sleep(spread * index / users)
-        before = time.perf_counter()
-        response = await slack.command(QUESTION, user_id=user_id)
-        outcome.acks.append(time.perf_counter() - before)
-        assert response.status_code == 200, response.status_code
-        sent[user_id] = before
-
-    started = time.perf_counter()
-    _, peak = memory_mib(bot.pid)
+    acked_before = len(bot_acks(bot))
     async with requester(bot, fake) as slack:
-        await asyncio.gather(*(one(slack, index) for index in range(users)))
-    while len(arrivals) < users and time.perf_counter() - started < deadline:
+        plan: list[dict[str, object]] = []
+        for index in range(users):
+            form = slack.command_form(QUESTION, user_id=f"U{index:07d}")
+            body = urlencode(form)
+            headers = slack.signed_headers(body.encode(), "application/x-www-form-urlencoded")
+            plan.append({"body": body, "headers": headers, "at": spread * index / users})
+        owners = [str(parse_qs(str(item["body"]))["user_id"][0]) for item in plan]
+        edge = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bench" / "slack_edge.py"),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        sending = asyncio.create_task(
+            edge.communicate(json.dumps({"url": slack.events_url, "requests": plan}).encode())
+        )
+    started = time.perf_counter()
+    peak = memory_mib(bot.pid)[1]
+    while not sending.done() or (
+        len(arrivals) < users and time.perf_counter() - started < deadline
+    ):
         await asyncio.sleep(0.05)
         peak = max(peak, memory_mib(bot.pid)[1])
+    sent: dict[str, float] = {}
+    for owner, (began, finished, status, body) in zip(
+        owners, json.loads((await sending)[0]), strict=True
+    ):
+        assert status == 200 and body == "", (status, body)
+        outcome.acks.append(finished - began)
+        sent[owner] = began
     first_sent = min(sent.values())
     for post in arrivals:
         if REAL_ANSWER not in str(post.body):
@@ -223,7 +249,7 @@ async def burst(
         if arrivals.at[post.key] - first_sent <= 60.0:
             outcome.within_60 += 1
     outcome.peak_mib = max(peak, memory_mib(bot.pid)[1])
-    outcome.bot_ack_p99 = await bot_ack_p99(bot)
+    outcome.bot_acks = bot_acks(bot)[acked_before:]
     return outcome
 
 
@@ -267,7 +293,7 @@ def show_burst(latency: float, results: dict[str, Outcome], spread: float) -> No
         f"{'ans p50':>9}{'ans p99':>9}{'last':>8}{'peak RSS':>10}"
     )
     for name, outcome in results.items():
-        bot_p99 = f"≤{outcome.bot_ack_p99 * 1000:.0f}" if outcome.bot_ack_p99 else "-"
+        bot_p99 = f"{percentile(outcome.bot_acks, 0.99) * 1000:.0f}" if outcome.bot_acks else "-"
         last = max(outcome.answers) if outcome.answers else float("nan")
         print(
             f"  {name:<5}{outcome.answered:>5}/{users:<3}{outcome.within_60:>9}"
@@ -276,6 +302,23 @@ def show_burst(latency: float, results: dict[str, Outcome], spread: float) -> No
             f"{percentile(outcome.answers, 0.5):>8.1f}s{percentile(outcome.answers, 0.99):>8.1f}s"
             f"{last:>7.1f}s{outcome.peak_mib:>7.0f} MiB"
         )
+    if {"old", "new"} <= results.keys():
+        old, new = results["old"], results["new"]
+        pairs = {
+            "answered": (new.answered, old.answered),
+            "ack p99": (percentile(new.acks, 0.99), percentile(old.acks, 0.99)),
+            "bot's ack p99": (percentile(new.bot_acks, 0.99), percentile(old.bot_acks, 0.99)),
+            "answer p99": (percentile(new.answers, 0.99), percentile(old.answers, 0.99)),
+            "peak RSS": (new.peak_mib, old.peak_mib),
+        }
+        print("  new/old: " + ", ".join(f"{name} {ratio(*pair)}" for name, pair in pairs.items()))
+
+
+def ratio(new: float, old: float) -> str:
+    """`new` as a multiple of `old`; "-" when old is nothing to divide by."""
+    if not old or old != old:  # zero, or NaN: no answers to time
+        return "- (old: none)"
+    return f"{new / old:.2f}x"
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -290,14 +333,16 @@ async def main(arguments: argparse.Namespace) -> None:
         folder = Path(name)
         trees = {"old": old, "new": ROOT}
         async with Sandbox(knobs=SandboxKnobs()) as sandbox, FakeSlack() as fake:
-            seeded = folder / "seeded.db"
-            users = max(arguments.users, 100)
-            await asyncio.to_thread(build_database, seeded, key, sandbox, fake, users)
+            seed = build_seed(sandbox, fake, max(arguments.users, 100))
+            seeded = {}
+            for bot_name in bots:
+                seeded[bot_name] = folder / f"seeded-{bot_name}.db"
+                await asyncio.to_thread(write_seed, trees[bot_name], seeded[bot_name], key, seed)
             for latency in latencies:
                 results: dict[str, Outcome] = {}
                 for bot_name in bots:
                     database = folder / f"{bot_name}-{latency}.db"
-                    shutil.copy(seeded, database)
+                    shutil.copy(seeded[bot_name], database)
                     sandbox.knobs.latency = latency
                     async with running_bot(
                         trees[bot_name], database, key, sandbox, fake, folder
@@ -311,9 +356,10 @@ async def main(arguments: argparse.Namespace) -> None:
                         )
                 show_burst(latency, results, arguments.spread)
             print(f"{arguments.requests} commands, 100 users taking turns, latency 20 ms")
+            growth: dict[str, float] = {}
             for bot_name in bots:
                 database = folder / f"{bot_name}-steady.db"
-                shutil.copy(seeded, database)
+                shutil.copy(seeded[bot_name], database)
                 sandbox.knobs.latency = 0.02
                 async with running_bot(
                     trees[bot_name], database, key, sandbox, fake, folder
@@ -323,6 +369,9 @@ async def main(arguments: argparse.Namespace) -> None:
                     f"  {bot_name:<5}resident after 100: {first:.0f} MiB, after"
                     f" {arguments.requests}: {last:.0f} MiB ({last - first:+.0f} MiB)"
                 )
+                growth[bot_name] = last - first
+            if len(growth) == 2:
+                print(f"  growth new {growth['new']:+.0f} MiB vs old {growth['old']:+.0f} MiB")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

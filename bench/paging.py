@@ -10,7 +10,7 @@ Clustermarket would be on its own machine, and the bot links through the real OA
 but for paging, and keeps nothing between rounds: one page at a time; page 1 then eight at a
 time (the client before issue 12, `page_concurrency=8`: pages are read with today's reading,
 so this compares the windows alone); page 1 then as many as the latency calls for, within
-the user's share of 32. Targets (issue 12): at 50 ms at least 6x one page at a time; at
+the user's share of 64. Targets (issue 12): at 50 ms at least 6x one page at a time; at
 200 ms at most twice the two-round-trip bound (page 1, then every other page at once). The
 Rails dialect sends naive times in the lab's zone, Ruby time formats, "4h 30m" durations,
 flat ids and Link paging: it should take within 10 % of the reference's time. Prints each

@@ -22,9 +22,26 @@ KEEPALIVE_SECONDS = 15.0
 MAX_CONNECTIONS = 1000
 DESCRIPTORS_KEPT_FREE = 200
 """For the database, the pools to Slack and Clustermarket, logs: never used up by clients."""
-BACKLOG = 128
-"""Connections waiting to be accepted; asyncio accepts up to this many in one go, before the
-oldest ones pushed out have given their descriptors back, so the cap leaves room for them."""
+BACKLOG = 1024
+"""Connections the kernel holds until they are accepted (the system's somaxconn caps it).
+aiohttp's default, 128, overflowed when 500 people asked at once: the rest had their
+connections dropped and retried by their sender a second later (ack p99 1.5-1.8 s). asyncio
+also accepts up to this many in one go, before the oldest ones pushed out have given their
+descriptors back, so the cap leaves room for them."""
+DESCRIPTORS_WANTED = 65536
+"""The soft descriptor limit `raise_descriptor_limit` asks for, up to the hard limit (a
+service manager's default soft limit, 1,024, would leave room for only a few connections)."""
+
+
+def raise_descriptor_limit() -> int:
+    """Raise the soft limit on open files towards DESCRIPTORS_WANTED (never past the hard
+    limit, which only the operator may raise); the soft limit now."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = DESCRIPTORS_WANTED if hard == resource.RLIM_INFINITY else min(hard, DESCRIPTORS_WANTED)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        return wanted
+    return soft
 
 
 def connection_cap() -> int:
@@ -72,7 +89,9 @@ class CappedSite(web.BaseSite):
 async def listen(
     runner: web.BaseRunner, host: str, port: int, *, max_connections: int | None = None
 ) -> CappedSite:
-    """Start serving `runner` on host:port with the connection cap."""
+    """Start serving `runner` on host:port with the connection cap (the descriptor limit
+    raised first as far as the hard limit allows)."""
+    raise_descriptor_limit()
     site = CappedSite(runner, host, port, max_connections=max_connections or connection_cap())
     await site.start()
     return site

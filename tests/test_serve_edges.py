@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -61,10 +63,9 @@ async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
     sandbox, fake = upstreams
     port = free_port()
     environment = serve_environment(sandbox, fake, port, str(tmp_path / "serve.db"))
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 
     def few_descriptors() -> None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))  # soft and hard: no raising it
 
     bot = ServeProcess(environment, tmp_path, before=few_descriptors)
     await bot.start()
@@ -86,3 +87,20 @@ async def test_hundreds_of_idle_sockets_do_not_take_serve_down(
         code, stderr = await bot.stop()
     assert code == 0, stderr[-2000:]
     assert "Traceback" not in stderr
+
+
+def test_the_descriptor_limit_is_raised_as_far_as_the_hard_limit_allows() -> None:
+    """A service manager's soft limit (1,024) is raised at start; the hard one is the
+    operator's and stays."""
+
+    def low_soft_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 4096))
+
+    shown = subprocess.run(
+        [sys.executable, "-c", "from bot.listening import raise_descriptor_limit as r; print(r())"],
+        preexec_fn=low_soft_limit,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "4096"

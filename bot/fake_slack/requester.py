@@ -95,15 +95,25 @@ class SlackRequester:
         extra_headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """POST a body signed as Slack does; pass `timestamp`/`signature` to forge or age it."""
+        headers = self.signed_headers(body, content_type, timestamp, signature)
+        headers.update(extra_headers or {})
+        return await self._http.post(self.events_url, content=body, headers=headers)
+
+    def signed_headers(
+        self,
+        body: bytes,
+        content_type: str,
+        timestamp: int | None = None,
+        signature: str | None = None,
+    ) -> dict[str, str]:
+        """The headers Slack sends with `body`, signed now (or with the given stamp)."""
         sent_at = int(time.time()) if timestamp is None else timestamp
-        headers = {
+        return {
             "Content-Type": content_type,
             "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
             "X-Slack-Request-Timestamp": str(sent_at),
             "X-Slack-Signature": signature or sign(self.signing_secret, sent_at, body),
         }
-        headers.update(extra_headers or {})
-        return await self._http.post(self.events_url, content=body, headers=headers)
 
     async def raw(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST exactly these bytes and headers, for bad-signature and stale-timestamp tests."""
@@ -122,10 +132,32 @@ class SlackRequester:
         trigger_id: str | None = None,
     ) -> httpx.Response:
         """A slash command; returns the bot's ack, which is also shown as Slack would show it."""
+        form = self.command_form(
+            text,
+            user_id=user_id,
+            command=command,
+            channel_id=channel_id,
+            channel_name=channel_name,
+            trigger_id=trigger_id,
+        )
+        response = await self._deliver_command(form)
+        self._show_ack(response, form["response_url"])
+        return response
+
+    def command_form(
+        self,
+        text: str,
+        *,
+        user_id: str,
+        command: str = "/cm",
+        channel_id: str = "C0LAB",
+        channel_name: str = "lab",
+        trigger_id: str | None = None,
+    ) -> dict[str, str]:
+        """A slash command's form as Slack posts it, its response URL opened in the fake."""
         if channel_id.startswith(("C", "G")):
             self.fake.add_channel(channel_id, channel_name)
-        response_url = self.fake.new_response_url(channel=channel_id, user=user_id)
-        form = {
+        return {
             "token": VERIFICATION_TOKEN,
             "team_id": self.team_id,
             "team_domain": self.fake.team_domain,
@@ -137,12 +169,9 @@ class SlackRequester:
             "text": text,
             "api_app_id": self.fake.app_id,
             "is_enterprise_install": "false",
-            "response_url": response_url,
+            "response_url": self.fake.new_response_url(channel=channel_id, user=user_id),
             "trigger_id": trigger_id if trigger_id is not None else self.fake.new_trigger_id(),
         }
-        response = await self._deliver_command(form)
-        self._show_ack(response, response_url)
-        return response
 
     async def _deliver_command(self, form: dict[str, str]) -> httpx.Response:
         """How a command reaches the bot: a signed form POST (Socket Mode sends an envelope)."""

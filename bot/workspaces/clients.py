@@ -69,7 +69,7 @@ class SlackClients:
         await self.installations.async_save_bot(renewed)
         return renewed
 
-    def with_token(self, token: str) -> AsyncWebClient:
+    def with_token(self, token: str | None) -> AsyncWebClient:
         """A client like `base` (API URL, retries, session) with another token."""
         base = self.base
         return AsyncWebClient(
