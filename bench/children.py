@@ -86,6 +86,23 @@ class LinkRow:
     """Cached as the user's Slack time zone, as `digest on` leaves it."""
 
 
+def granted_link(
+    sandbox: Sandbox,
+    team_id: str,
+    user_id: str,
+    cm_user_id: int,
+    expires_at: str,
+    *,
+    name: str,
+    scopes: str = "",
+    tz: str | None = None,
+) -> LinkRow:
+    """A link for `user_id` to sandbox user `cm_user_id`, with tokens the sandbox grants."""
+    grant = sandbox.grant_tokens(cm_user_id)
+    access, refresh = str(grant["access_token"]), str(grant["refresh_token"])
+    return LinkRow(team_id, user_id, cm_user_id, name, access, refresh, expires_at, scopes, tz)
+
+
 @dataclass
 class Seed:
     """What a benchmark's database starts with: links, and digests (`Subscriptions.save`'s

@@ -52,9 +52,9 @@ from zoneinfo import ZoneInfo
 from children import (
     BEFORE_ISSUE_12,
     ROOT,
-    LinkRow,
     Seed,
     child_env,
+    granted_link,
     memory_mib,
     old_tree,
     write_seed,
@@ -135,18 +135,9 @@ def build_world(
         zone = zones[index % len(zones)]
         cm_user, scopes = account_of(index % accounts)
         fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=zone)
-        grant = sandbox.grant_tokens(cm_user)
         seed.links.append(
-            LinkRow(
-                fake.team_id,
-                user_id,
-                cm_user,
-                user_id,
-                str(grant["access_token"]),
-                str(grant["refresh_token"]),
-                far,
-                scopes,
-                tz=zone,
+            granted_link(
+                sandbox, fake.team_id, user_id, cm_user, far, name=user_id, scopes=scopes, tz=zone
             )
         )
         channel = fake.dm_channel_id(user_id)

@@ -48,9 +48,9 @@ import httpx
 from children import (
     BEFORE_ISSUE_12,
     ROOT,
-    LinkRow,
     Seed,
     child_env,
+    granted_link,
     memory_mib,
     old_tree,
     write_seed,
@@ -111,18 +111,8 @@ def build_seed(sandbox: Sandbox, fake: FakeSlack, users: int) -> Seed:
         user_id = f"U{index:07d}"
         fake.add_user(user_id, name=f"user{index}", real_name=f"User {index}", tz=ZONE)
         cm_user = DEMO_USERS[index % len(DEMO_USERS)]
-        grant = sandbox.grant_tokens(cm_user)
-        seed.links.append(
-            LinkRow(
-                fake.team_id,
-                user_id,
-                cm_user,
-                f"User {index}",
-                str(grant["access_token"]),
-                str(grant["refresh_token"]),
-                far,
-            )
-        )
+        link = granted_link(sandbox, fake.team_id, user_id, cm_user, far, name=f"User {index}")
+        seed.links.append(link)
     return seed
 
 

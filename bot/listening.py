@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import socket
 
 from aiohttp import web
 
@@ -25,9 +26,12 @@ DESCRIPTORS_KEPT_FREE = 200
 BACKLOG = 1024
 """Connections the kernel holds until they are accepted (the system's somaxconn caps it).
 aiohttp's default, 128, overflowed when 500 people asked at once: the rest had their
-connections dropped and retried by their sender a second later (ack p99 1.5-1.8 s). asyncio
-also accepts up to this many in one go, before the oldest ones pushed out have given their
-descriptors back, so the cap leaves room for them."""
+connections dropped and retried by their sender a second later (ack p99 1.5-1.8 s)."""
+ACCEPT_BURST = 128
+"""Connections asyncio accepts in one go (it takes its backlog argument for this), before
+the oldest ones pushed out have given their descriptors back: the cap leaves room for them.
+Kept apart from BACKLOG, so a deep kernel queue does not mean a burst that runs the process
+out of descriptors."""
 DESCRIPTORS_WANTED = 65536
 """The soft descriptor limit `raise_descriptor_limit` asks for, up to the hard limit (a
 service manager's default soft limit, 1,024, would leave room for only a few connections)."""
@@ -50,7 +54,7 @@ def connection_cap() -> int:
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return MAX_CONNECTIONS
-    return max(16, min(MAX_CONNECTIONS, soft - DESCRIPTORS_KEPT_FREE - BACKLOG))
+    return max(16, min(MAX_CONNECTIONS, soft - DESCRIPTORS_KEPT_FREE - ACCEPT_BURST))
 
 
 class CappedSite(web.BaseSite):
@@ -81,9 +85,10 @@ class CappedSite(web.BaseSite):
             return server()
 
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(
-            connection, self._host, self._port, backlog=BACKLOG, reuse_address=True
-        )
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        listening = socket.create_server((self._host, self._port), family=family, backlog=BACKLOG)
+        self._server = await loop.create_server(connection, sock=listening, backlog=ACCEPT_BURST)
+        listening.listen(BACKLOG)  # asyncio set the kernel's queue to its burst: deepen it again
 
 
 async def listen(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import signal
@@ -78,9 +77,23 @@ async def serve(settings: Settings) -> None:
 
 
 async def _until_stopped() -> None:
+    """Wait for SIGINT or SIGTERM.
+
+    A plain signal handler, not `loop.add_signal_handler`: asyncio passes signals through its
+    wake-up pipe, and after a burst of work that pipe can be full of the thread pool's
+    wake-ups, so a SIGTERM was once dropped ("Exception ignored when trying to write to the
+    signal wakeup fd") and the bot never stopped. The handler puts the stop on the loop's
+    queue directly; a full pipe then only delays it to the loop's next turn.
+    """
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stopping.set)
-    await stopping.wait()
+
+    def stop(_signum: int, _frame: object) -> None:
+        loop.call_soon_threadsafe(stopping.set)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        await stopping.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

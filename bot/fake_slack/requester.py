@@ -16,7 +16,7 @@ import secrets
 import time
 import uuid
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypedDict, Unpack
 from urllib.parse import urlencode
 
 import httpx
@@ -31,6 +31,15 @@ def sign(signing_secret: str, timestamp: int, body: bytes) -> str:
     """Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`."""
     base = b"v0:%d:" % timestamp + body
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class CommandPlace(TypedDict, total=False):
+    """Where a slash command is typed, and which: `command_form`'s keyword arguments."""
+
+    command: str
+    channel_id: str
+    channel_name: str
+    trigger_id: str | None
 
 
 def _block_with_action(blocks: list[Any], action_id: str) -> dict[str, Any] | None:
@@ -122,24 +131,10 @@ class SlackRequester:
     # -- slash commands ----------------------------------------------------------------------
 
     async def command(
-        self,
-        text: str,
-        *,
-        user_id: str,
-        command: str = "/cm",
-        channel_id: str = "C0LAB",
-        channel_name: str = "lab",
-        trigger_id: str | None = None,
+        self, text: str, *, user_id: str, **where: Unpack[CommandPlace]
     ) -> httpx.Response:
         """A slash command; returns the bot's ack, which is also shown as Slack would show it."""
-        form = self.command_form(
-            text,
-            user_id=user_id,
-            command=command,
-            channel_id=channel_id,
-            channel_name=channel_name,
-            trigger_id=trigger_id,
-        )
+        form = self.command_form(text, user_id=user_id, **where)
         response = await self._deliver_command(form)
         self._show_ack(response, form["response_url"])
         return response
