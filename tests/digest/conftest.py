@@ -7,7 +7,6 @@ digest "now" of 08:05 UTC on that day finds the seeded bookings.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from digest_world import PEOPLE, STRUCTURAL, TEAM, TODAY, Person
+from granted import long_lived_tokens
 from pydantic import SecretStr
 
-from bot.clustermarket.tokens import TokenSet
 from bot.config import Settings
 from bot.digest.runner import DigestRunner
 from bot.fake_slack import FakeSlack
@@ -99,13 +98,7 @@ def link(sandbox: Sandbox, services: Services) -> Link:
     """Link a person's Slack user to their sandbox account (tokens granted directly)."""
 
     async def link_person(person: Person) -> None:
-        grant = sandbox.grant_tokens(person.cm_user_id)
-        tokens = TokenSet(
-            access_token=str(grant["access_token"]),
-            refresh_token=str(grant["refresh_token"]),
-            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3650),
-            scopes=str(grant.get("scope", "")),
-        )
+        tokens = long_lived_tokens(sandbox, person.cm_user_id)
         await services.store.save_link(
             person.key, cm_user_id=person.cm_user_id, cm_user_name=person.name, tokens=tokens
         )

@@ -8,11 +8,11 @@ Zoë's day on the 25th (UTC, London is on GMT): NanoDrop 09:30–10:00 (7974013)
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from granted import long_lived_tokens
 from notify_world import (
     PEOPLE,
     TEAM,
@@ -24,7 +24,6 @@ from notify_world import (
     settings_for,
 )
 
-from bot.clustermarket.tokens import TokenSet
 from bot.fake_slack import FakeSlack
 from bot.sandbox import Sandbox
 from bot.services import Services
@@ -77,13 +76,7 @@ def link(sandbox: Sandbox, services: Services) -> Link:
     their Slack zone known."""
 
     async def link_person(person: Person) -> None:
-        grant = sandbox.grant_tokens(person.cm_user_id)
-        tokens = TokenSet(
-            access_token=str(grant["access_token"]),
-            refresh_token=str(grant["refresh_token"]),
-            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3650),
-            scopes=str(grant.get("scope", "")),
-        )
+        tokens = long_lived_tokens(sandbox, person.cm_user_id)
         await services.store.save_link(
             person.key, cm_user_id=person.cm_user_id, cm_user_name=person.name, tokens=tokens
         )
